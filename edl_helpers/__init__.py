@@ -1,0 +1,22 @@
+"""edl_helpers: the plumbing behind the *Evolutionary Deep Learning, hands-on* notebooks.
+
+The algorithms being taught live in the notebooks; this package holds what they share: toy problems,
+the NumPy MLP and its batched population forward pass, plots, widgets, quick mode and results reporting.
+"""
+from .course import REPOSITORY, colab_install_line, colab_url
+from .loops import progress, stop_on_interrupt
+from .mlp import MLP, sigmoid
+from .plotting import LivePlot, as_probability_function, draw_predictions, show_predictions, show_problem
+from .problems import PROBLEMS, make_problem, split_and_scale
+from .quick import is_quick, pick
+from .reproducibility import seed_everything
+from .results import NotebookRun, start_notebook
+from .scoring import population_accuracy, population_log_loss
+from .widgets import Controls, problem_controls, slider_controls
+
+__all__ = [
+    "REPOSITORY", "colab_install_line", "colab_url", "progress", "stop_on_interrupt", "MLP", "sigmoid",
+    "LivePlot", "as_probability_function", "draw_predictions", "show_predictions", "show_problem", "PROBLEMS",
+    "make_problem", "split_and_scale", "is_quick", "pick", "seed_everything", "NotebookRun", "start_notebook",
+    "population_accuracy", "population_log_loss", "Controls", "problem_controls", "slider_controls",
+]

@@ -1,0 +1,137 @@
+"""The course runner: execute chosen (or all) notebooks headless and gather one results table.
+
+    python -m edl_helpers.runner                   # every notebook, full mode
+    python -m edl_helpers.runner 01 02 --quick     # two notebooks, CI sizes
+    python -m edl_helpers.runner 01 -p problem circles -p seed 3
+    python -m edl_helpers.runner --inplace --readme README.md   # refresh stored outputs and the README table
+
+It stops at the first failing cell and prints that cell's error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from .results import RESULTS_VARIABLE, format_value
+from .quick import QUICK_VARIABLE
+
+README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def find_notebooks(directory: Path, names: list[str]) -> list[Path]:
+    """Notebooks in ``directory`` matching ``names`` (a number like ``01``, a stem, or a file); all if empty."""
+    available = sorted(directory.glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        return available
+    chosen = []
+    for name in names:
+        stem = Path(name).stem
+        matches = [p for p in available if p.stem == stem or p.stem.split("_")[0] == stem]
+        if not matches:
+            known = ", ".join(p.stem for p in available)
+            raise ValueError(f"notebook {name!r} not found in {directory}; available: {known}")
+        chosen.extend(matches)
+    return chosen
+
+
+def parse_value(text: str) -> object:
+    """Read a ``-p`` value as int, float, bool or string, as papermill's command line does."""
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return {"True": True, "False": False}.get(text, text)
+
+
+def results_table(directory: Path) -> str:
+    """A Markdown table of every ``*.json`` results file in ``directory``."""
+    rows = []
+    for path in sorted(directory.glob("*.json")):
+        record = json.loads(path.read_text())
+        mode = "quick" if record.pop("quick", False) else "full"
+        seconds = record.pop("seconds", "")
+        figures = "; ".join(f"{key} = {format_value(value)}" for key, value in record.items())
+        rows.append(f"| {path.stem} | {mode} | {seconds} | {figures} |")
+    return "| notebook | mode | seconds | results |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def update_readme(readme: Path, table: str) -> None:
+    """Replace the text between the results markers of ``readme`` with ``table``."""
+    text = readme.read_text()
+    if README_START not in text or README_END not in text:
+        raise ValueError(f"{readme} needs the markers {README_START} and {README_END}")
+    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.DOTALL)
+    readme.write_text(pattern.sub(lambda _: f"{README_START}\n{table}{README_END}", text))
+
+
+def clean_metadata(path: Path) -> None:
+    """Drop papermill's per-cell timing metadata so stored notebooks diff cleanly."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+
+
+def run(notebooks: list[Path], quick: bool, results_dir: Path, inplace: bool,
+        parameters: dict[str, object]) -> int:
+    """Execute ``notebooks`` in order; return 0, or 1 at the first failing cell."""
+    import papermill
+
+    os.environ[QUICK_VARIABLE] = "1" if quick else "0"
+    os.environ[RESULTS_VARIABLE] = str(results_dir.resolve())
+    executed = results_dir / "executed"
+    executed.mkdir(parents=True, exist_ok=True)
+    for index, notebook in enumerate(notebooks, 1):
+        output = notebook if inplace else executed / notebook.name
+        print(f"[{index}/{len(notebooks)}] {notebook.stem} ({'quick' if quick else 'full'} mode)", flush=True)
+        started = time.perf_counter()
+        try:
+            papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                                       cwd=str(notebook.parent), progress_bar=True, log_output=False)
+        except papermill.PapermillExecutionError as error:
+            print(f"FAILED: {notebook.name}, cell {error.exec_count}: {error.ename}: {error.evalue}", file=sys.stderr)
+            print("".join(error.traceback[-3:]), file=sys.stderr)
+            return 1
+        if inplace:
+            clean_metadata(output)
+        print(f"    done in {time.perf_counter() - started:.1f} s -> {output}", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point (``python -m edl_helpers.runner --help``)."""
+    parser = argparse.ArgumentParser(description="Run the course notebooks headless and gather their results.")
+    parser.add_argument("notebooks", nargs="*", help="numbers or names (default: all), e.g. 01 02_ga_weights")
+    parser.add_argument("--quick", action="store_true", help="CI sizes (EDL_QUICK=1); default: full mode")
+    parser.add_argument("--dir", type=Path, default=Path("notebooks"), help="folder of the notebooks")
+    parser.add_argument("--results-dir", type=Path, default=Path("results"), help="where JSON results go")
+    parser.add_argument("--inplace", action="store_true", help="store outputs in the notebooks themselves")
+    parser.add_argument("--readme", type=Path, help="write the results table into this README")
+    parser.add_argument("-p", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="override a parameter, e.g. -p problem moons")
+    args = parser.parse_args(argv)
+    if args.inplace and args.p:
+        parser.error("--inplace stores the course defaults; run -p overrides without --inplace")
+    notebooks = find_notebooks(args.dir, args.notebooks)
+    parameters = {name: parse_value(value) for name, value in args.p}
+    status = run(notebooks, args.quick, args.results_dir, args.inplace, parameters)
+    table = results_table(args.results_dir)
+    print(table)
+    (args.results_dir / "results.md").write_text(table)
+    if args.readme and status == 0:
+        update_readme(args.readme, table)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Structure of the committed notebooks: badges, setup, parameters, stored outputs, results call."""
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import edl_helpers as edl
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+LOCAL_PATH = re.compile(r"(/work/|/root/|/home/|/tmp/|/Users/|[A-Z]:\\\\)")
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "notebooks/ holds no notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_layout(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)
+    cells = load(path)["cells"]
+    badge = source(cells[0])
+    assert cells[0]["cell_type"] == "markdown"
+    assert f"({edl.colab_url(path.name)})" in badge, "the Colab badge must point at this notebook's own path"
+    code = [c for c in cells if c["cell_type"] == "code"]
+    setup, parameters = source(code[0]), code[1]
+    assert 'if "google.colab" in sys.modules' in setup and edl.colab_install_line() in setup
+    assert setup.index(edl.colab_install_line()) < setup.index("import edl_helpers")
+    assert f'edl.start_notebook("{path.stem}")' in setup
+    assert parameters.get("metadata", {}).get("tags") == ["parameters"]
+    assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in cells) == 1
+    assert "run.report(" in source(code[-1]), "the last code cell reports the results"
+    assert "Exercises" in source(cells[-1])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_outputs_are_clean_and_in_order(path):
+    code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), "run top to bottom, then save"
+    for index, cell in enumerate(code):
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", f"cell {index} stores an error"
+            text = json.dumps(output.get("text", "")) + json.dumps(output.get("data", {}).get("text/plain", ""))
+            assert "Traceback" not in text, f"cell {index} stores a traceback"
+            assert not LOCAL_PATH.search(text), f"cell {index} stores a machine-local path"
+
+
+def test_readme_badges_and_package_url_agree_with_the_course_repository():
+    readme = (ROOT / "README.md").read_text()
+    for path in NOTEBOOKS:
+        assert edl.colab_url(path.name) in readme, f"README lacks the Colab badge of {path.name}"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["urls"]["Repository"] == edl.REPOSITORY
+    assert re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/", readme) == \
+        [edl.REPOSITORY.removeprefix("https://github.com/")] * len(re.findall("colab.research.google.com/github", readme))

@@ -1,0 +1,58 @@
+import json
+
+import nbformat
+import pytest
+
+from edl_helpers import runner
+
+
+def write_notebook(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_find_notebooks_by_number_stem_or_all(tmp_path):
+    for name in ("01_numpy_mlp", "02_ga_weights"):
+        write_notebook(tmp_path / f"{name}.ipynb", "1")
+    assert [p.stem for p in runner.find_notebooks(tmp_path, [])] == ["01_numpy_mlp", "02_ga_weights"]
+    assert [p.stem for p in runner.find_notebooks(tmp_path, ["02"])] == ["02_ga_weights"]
+    assert [p.stem for p in runner.find_notebooks(tmp_path, ["01_numpy_mlp.ipynb"])] == ["01_numpy_mlp"]
+    with pytest.raises(ValueError, match="available: 01_numpy_mlp, 02_ga_weights"):
+        runner.find_notebooks(tmp_path, ["07"])
+
+
+def test_parse_value_like_papermill():
+    assert runner.parse_value("3") == 3 and runner.parse_value("0.5") == 0.5
+    assert runner.parse_value("moons") == "moons" and runner.parse_value("True") is True
+
+
+def test_results_table_and_readme(tmp_path):
+    (tmp_path / "01_numpy_mlp.json").write_text(json.dumps({"mlp_accuracy": 0.96667, "quick": False, "seconds": 4.2}))
+    table = runner.results_table(tmp_path)
+    assert "| 01_numpy_mlp | full | 4.2 | mlp_accuracy = 0.9667 |" in table
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{runner.README_START}\nold\n{runner.README_END}\nend\n")
+    runner.update_readme(readme, table)
+    text = readme.read_text()
+    assert "old" not in text and "mlp_accuracy = 0.9667" in text and text.endswith("end\n")
+    readme.write_text("no markers")
+    with pytest.raises(ValueError, match="markers"):
+        runner.update_readme(readme, table)
+
+
+def test_runner_executes_reports_and_stops_at_first_failing_cell(tmp_path, capsys):
+    good = write_notebook(tmp_path / "00_good.ipynb", "import edl_helpers as edl\nrun = edl.start_notebook('00_good')",
+                          "run.report({'answer': 42})")
+    bad = write_notebook(tmp_path / "01_bad.ipynb", "x = 1", "raise ValueError('boom: difficulty out of range')",
+                         "open('should_not_run', 'w')")
+    later = write_notebook(tmp_path / "02_later.ipynb", "open('should_not_run', 'w')")
+    status = runner.run([good, bad, later], quick=True, results_dir=tmp_path / "results", inplace=False, parameters={})
+    assert status == 1
+    saved = json.loads((tmp_path / "results" / "00_good.json").read_text())
+    assert saved["answer"] == 42 and saved["quick"] is True
+    err = capsys.readouterr().err
+    assert "01_bad.ipynb, cell 2: ValueError: boom: difficulty out of range" in err
+    assert not (tmp_path / "should_not_run").exists()
