@@ -1,0 +1,332 @@
+"""MNIST / Fashion-MNIST loader: local folders, IDX parsing, Keras cache, Debian package, digits fallback.
+
+No test touches the network: an autouse fixture makes every Keras download attempt fail, and the Keras
+cache and Debian folders point to empty temporary folders unless a test says otherwise.
+"""
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from edl_helpers import image_data
+from edl_helpers.image_data import FALLBACK_NAME, FASHION_NAMES, ImageData, load_mnist, read_idx, subsample
+
+N_TRAIN, N_TEST = 30, 10
+REAL_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch, tmp_path):
+    """No network, no real caches: downloads fail, caches and Debian folders are empty, no EDL_DATA_DIR."""
+    def no_download(dataset):
+        raise AssertionError("tests must never download")  # any Exception: the loader falls back
+
+    monkeypatch.setattr(image_data, "_keras_download", no_download)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setattr(image_data, "KERAS_CACHE_DIRS", (empty / "keras",))
+    monkeypatch.setattr(image_data, "DEBIAN_DIRS", {"fashion_mnist": empty / "debian"})
+    monkeypatch.delenv("EDL_DATA_DIR", raising=False)
+
+
+def fake_split(n, seed):
+    """Random images and labels 0..9 (every class present when n >= 10)."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), (np.arange(n) % 10).astype(np.uint8)
+
+
+@pytest.fixture
+def fake():
+    x_train, y_train = fake_split(N_TRAIN, 1)
+    x_test, y_test = fake_split(N_TEST, 2)
+    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def idx_bytes(array):
+    """Encode a uint8 array as IDX: 00 00 08 ndim, big-endian sizes, data."""
+    header = bytes([0, 0, 0x08, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
+    return header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
+
+
+IDX_NAMES = {"x_train": "train-images-idx3-ubyte", "y_train": "train-labels-idx1-ubyte",
+             "x_test": "t10k-images-idx3-ubyte", "y_test": "t10k-labels-idx1-ubyte"}
+
+
+def write_idx(folder, arrays, gz):
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, name in IDX_NAMES.items():
+        payload = idx_bytes(arrays[key])
+        if gz:
+            (folder / (name + ".gz")).write_bytes(gzip.compress(payload))
+        else:
+            (folder / name).write_bytes(payload)
+    return folder
+
+
+def assert_same(data, arrays):
+    for key in IDX_NAMES:
+        got = getattr(data, key)
+        assert got.dtype == np.uint8
+        np.testing.assert_array_equal(got, arrays[key])
+    assert data.x_train.shape == (N_TRAIN, 28, 28) and data.x_test.shape == (N_TEST, 28, 28)
+    assert data.y_train.shape == (N_TRAIN,) and data.y_test.shape == (N_TEST,)
+
+
+# ------------------------------------------------------------------------------------------ IDX parser
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_read_idx_round_trip(tmp_path, fake, gz):
+    path = tmp_path / ("images.gz" if gz else "images")
+    payload = idx_bytes(fake["x_train"])
+    path.write_bytes(gzip.compress(payload) if gz else payload)
+    np.testing.assert_array_equal(read_idx(path), fake["x_train"])
+
+
+def test_read_idx_other_dtype(tmp_path):
+    values = np.arange(6, dtype=">i4").reshape(2, 3)
+    path = tmp_path / "ints"
+    path.write_bytes(bytes([0, 0, 0x0C, 2]) + np.array([2, 3], ">u4").tobytes() + values.tobytes())
+    result = read_idx(path)
+    assert result.dtype == np.int32 and result.tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x00\x00\x08\x01", "truncated"),                       # header announces one size, none given
+    (bytes([0, 0, 8, 1]) + np.array([5], ">u4").tobytes() + b"\x01\x02", "truncated"),
+    (bytes([0, 0, 8, 1]) + np.array([1], ">u4").tobytes() + b"\x01\x02", "longer"),
+    (b"\x12\x34\x08\x01\x00\x00\x00\x01\x05", "magic"),       # first two bytes must be zero
+    (b"\x00\x00\x42\x01\x00\x00\x00\x01\x05", "magic"),       # unknown type byte
+    (b"", "magic"),
+])
+def test_read_idx_malformed_names_file(tmp_path, content, message):
+    path = tmp_path / "broken-idx1-ubyte"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message) as error:
+        read_idx(path)
+    assert str(path) in str(error.value)
+
+
+def test_read_idx_truncated_gzip_names_file(tmp_path, fake):
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(fake["x_train"]))[:-40])
+    with pytest.raises(ValueError, match="gzip") as error:
+        read_idx(path)
+    assert str(path) in str(error.value)
+
+
+# --------------------------------------------------------------------------------------- local folders
+
+def test_unknown_dataset_lists_choices():
+    with pytest.raises(ValueError, match="dataset.*'mnist'.*'fashion_mnist'"):
+        load_mnist("cifar10")
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="data_dir"):
+        load_mnist(data_dir=tmp_path / "does-not-exist")
+    with pytest.raises(ValueError, match="allow_download"):
+        load_mnist(allow_download="no")
+
+
+def test_plain_idx_directly_in_data_dir(tmp_path, fake, capsys):
+    write_idx(tmp_path / "data", fake, gz=False)
+    data = load_mnist("mnist", data_dir=tmp_path / "data", allow_download=False)
+    assert_same(data, fake)
+    assert (data.name, data.source, data.class_names) == ("mnist", "data_dir", tuple("0123456789"))
+    assert not data.is_fallback
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines == [f"mnist: {N_TRAIN} train / {N_TEST} test images from data_dir ({tmp_path / 'data'})"]
+
+
+@pytest.mark.parametrize("subfolder", ["fashion_mnist", "fashion-mnist"])
+def test_gz_idx_in_dataset_subfolder(tmp_path, fake, subfolder):
+    write_idx(tmp_path / subfolder, fake, gz=True)
+    data = load_mnist("fashion_mnist", data_dir=str(tmp_path), allow_download=False)
+    assert_same(data, fake)
+    assert data.name == "fashion_mnist" and data.class_names == FASHION_NAMES
+    assert data.class_names[0] == "T-shirt/top" and data.class_names[9] == "Ankle boot"
+
+
+def test_subfolder_wins_over_files_directly_in_folder(tmp_path, fake):
+    other = {key: value[::-1].copy() for key, value in fake.items()}
+    write_idx(tmp_path, other, gz=False)            # e.g. MNIST dumped straight into the folder
+    write_idx(tmp_path / "fashion_mnist", fake, gz=True)
+    assert_same(load_mnist("fashion_mnist", data_dir=tmp_path, allow_download=False), fake)
+    assert_same(load_mnist("mnist", data_dir=tmp_path, allow_download=False), other)
+
+
+def test_npz_via_environment_variable(tmp_path, fake, monkeypatch, capsys):
+    np.savez(tmp_path / "mnist.npz", **fake)
+    monkeypatch.setenv("EDL_DATA_DIR", str(tmp_path))
+    data = load_mnist("mnist", allow_download=False)
+    assert_same(data, fake)
+    assert data.source == "EDL_DATA_DIR" and data.path == str(tmp_path / "mnist.npz")
+    assert "from EDL_DATA_DIR" in capsys.readouterr().out
+
+
+def test_fashion_npz_and_idx_via_environment_variable(tmp_path, fake, monkeypatch):
+    np.savez_compressed(tmp_path / "fashion_mnist.npz", **fake)
+    write_idx(tmp_path / "mnist", {key: value[::-1].copy() for key, value in fake.items()}, gz=True)
+    monkeypatch.setenv("EDL_DATA_DIR", str(tmp_path))
+    assert_same(load_mnist("fashion_mnist", allow_download=False), fake)
+    assert load_mnist("mnist", allow_download=False).y_train[0] == fake["y_train"][-1]
+
+
+def test_npz_missing_key_names_file(tmp_path, fake):
+    np.savez(tmp_path / "mnist.npz", x_train=fake["x_train"], y_train=fake["y_train"])
+    with pytest.raises(ValueError, match="x_test") as error:
+        load_mnist(data_dir=tmp_path, allow_download=False)
+    assert "mnist.npz" in str(error.value)
+
+
+def test_damaged_npz_names_file(tmp_path):
+    (tmp_path / "mnist.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ValueError, match="mnist.npz"):
+        load_mnist(data_dir=tmp_path, allow_download=False)
+
+
+def test_incomplete_idx_set_lists_missing_files(tmp_path, fake):
+    write_idx(tmp_path, fake, gz=False)
+    (tmp_path / "t10k-labels-idx1-ubyte").unlink()
+    with pytest.raises(ValueError, match="t10k-labels-idx1-ubyte"):
+        load_mnist(data_dir=tmp_path, allow_download=False)
+
+
+def test_malformed_idx_in_data_dir_names_file(tmp_path, fake):
+    write_idx(tmp_path, fake, gz=False)
+    broken = tmp_path / "train-labels-idx1-ubyte"
+    broken.write_bytes(broken.read_bytes()[:-3])
+    with pytest.raises(ValueError, match="truncated") as error:
+        load_mnist(data_dir=tmp_path, allow_download=False)
+    assert str(broken) in str(error.value)
+
+
+def test_wrong_image_size_and_label_mismatch(tmp_path, fake):
+    write_idx(tmp_path / "a", dict(fake, x_train=np.zeros((N_TRAIN, 8, 8), np.uint8)), gz=False)
+    with pytest.raises(ValueError, match=r"x_train must have shape \(n, 28, 28\)"):
+        load_mnist(data_dir=tmp_path / "a", allow_download=False)
+    write_idx(tmp_path / "b", dict(fake, y_test=fake["y_test"][:-1]), gz=False)
+    with pytest.raises(ValueError, match="test split has 10 images and 9 labels"):
+        load_mnist(data_dir=tmp_path / "b", allow_download=False)
+
+
+# --------------------------------------------------------------- Keras cache, Debian package, download
+
+def test_keras_cache_under_home(tmp_path, fake, monkeypatch):
+    monkeypatch.setattr(image_data, "KERAS_CACHE_DIRS", None)  # the real lookup, with HOME moved
+    monkeypatch.delenv("KERAS_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    cache = tmp_path / ".keras" / "datasets"
+    cache.mkdir(parents=True)
+    np.savez(cache / "mnist.npz", **fake)
+    write_idx(cache / "fashion-mnist", fake, gz=True)
+    for dataset in ("mnist", "fashion_mnist"):
+        data = load_mnist(dataset, allow_download=False)
+        assert_same(data, fake)
+        assert data.source == "Keras cache" and data.name == dataset
+
+
+def test_data_dir_comes_before_keras_cache(tmp_path, fake, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    np.savez(cache / "mnist.npz", **{key: value[::-1].copy() for key, value in fake.items()})
+    monkeypatch.setattr(image_data, "KERAS_CACHE_DIRS", (cache,))
+    np.savez(tmp_path / "mnist.npz", **fake)
+    assert_same(load_mnist(data_dir=tmp_path, allow_download=False), fake)
+    assert load_mnist(allow_download=False).source == "Keras cache"
+
+
+def test_fake_debian_folder_for_fashion(tmp_path, fake, monkeypatch, capsys):
+    debian = write_idx(tmp_path / "debian", fake, gz=True)
+    monkeypatch.setattr(image_data, "DEBIAN_DIRS", {"fashion_mnist": debian})
+    data = load_mnist("fashion_mnist", allow_download=False)
+    assert_same(data, fake)
+    assert data.source == "Debian package dataset-fashion-mnist"
+    assert capsys.readouterr().out.strip().endswith("from the Debian package dataset-fashion-mnist")
+
+
+@pytest.mark.skipif(not REAL_DEBIAN_DIR.is_dir(), reason="Debian package dataset-fashion-mnist not installed")
+def test_real_debian_fashion_mnist(monkeypatch):
+    monkeypatch.setattr(image_data, "DEBIAN_DIRS", {"fashion_mnist": REAL_DEBIAN_DIR})
+    data = load_mnist("fashion_mnist", allow_download=False)
+    assert data.name == "fashion_mnist" and data.source.startswith("Debian package")
+    assert data.x_train.shape == (60000, 28, 28) and data.x_test.shape == (10000, 28, 28)
+    assert data.x_train.dtype == np.uint8 and np.bincount(data.y_test).tolist() == [1000] * 10
+
+
+def test_successful_download_is_used(fake, monkeypatch, capsys):
+    def download(dataset):
+        print("Downloading data from https://example.invalid")  # Keras' own chatter is swallowed
+        return fake["x_train"], fake["y_train"], fake["x_test"], fake["y_test"]
+
+    monkeypatch.setattr(image_data, "_keras_download", download)
+    data = load_mnist("mnist")
+    assert_same(data, fake)
+    assert data.source == "Keras download"
+    assert capsys.readouterr().out.strip().splitlines() == [
+        f"mnist: {N_TRAIN} train / {N_TEST} test images from Keras' download (now in its cache)"]
+
+
+# ------------------------------------------------------------------------------------------- fallback
+
+@pytest.mark.parametrize("dataset, allow_download, opening, reason", [
+    ("mnist", True, "MNIST is not available here", "the download failed"),
+    ("mnist", False, "MNIST is not available here", "downloading is switched off"),
+    ("fashion_mnist", True, "Fashion-MNIST was not found", "the download failed"),
+])
+def test_digits_fallback(dataset, allow_download, opening, reason, capsys):
+    data = load_mnist(dataset, allow_download=allow_download)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(opening) and reason in lines[0] and "28×28" in lines[0]
+    assert lines[0].count(". ") == 0 and lines[0].endswith(".")  # one sentence
+    assert lines[1] == "digits_fallback: 1,347 train / 450 test images from scikit-learn's load_digits"
+    assert data.name == FALLBACK_NAME and data.is_fallback and data.source == "sklearn fallback"
+    assert data.class_names == tuple("0123456789")
+    for x, y in ((data.x_train, data.y_train), (data.x_test, data.y_test)):
+        assert x.dtype == np.uint8 and x.shape[1:] == (28, 28) and len(x) == len(y)
+        assert sorted(np.unique(y).tolist()) == list(range(10))
+    assert data.x_train.max() == 255 and data.x_train[:, :4].max() == 0  # MNIST-like empty border
+    again = load_mnist(dataset, allow_download=False)
+    np.testing.assert_array_equal(again.y_test, data.y_test)  # deterministic split
+
+
+# ------------------------------------------------------------------------------------------ subsample
+
+def make_data(n_train=200, n_test=50):
+    x_train, y_train = fake_split(n_train, 3)
+    x_test, y_test = fake_split(n_test, 4)
+    return ImageData(x_train, y_train, x_test, y_test, "mnist", "test", tuple("0123456789"))
+
+
+def test_subsample_is_stratified_and_seeded():
+    data = make_data()
+    small = subsample(data, 100, 20, seed=5)
+    assert small.x_train.shape == (100, 28, 28) and small.x_test.shape == (20, 28, 28)
+    assert np.bincount(small.y_train).tolist() == [10] * 10 and np.bincount(small.y_test).tolist() == [2] * 10
+    assert (small.name, small.source, small.class_names) == (data.name, data.source, data.class_names)
+    same = subsample(data, 100, 20, seed=5)
+    np.testing.assert_array_equal(same.x_train, small.x_train)
+    assert not np.array_equal(subsample(data, 100, 20, seed=6).x_train, small.x_train)
+    odd = subsample(data, 13, 3, seed=0)  # fewer than one per class still works
+    assert len(odd.y_train) == 13 and len(odd.y_test) == 3
+    full = subsample(data, 200, 50, seed=0)
+    np.testing.assert_array_equal(full.x_train, data.x_train)
+
+
+@pytest.mark.parametrize("n_train, n_test, seed, name", [
+    (0, 10, 0, "n_train"), (201, 10, 0, "n_train"), (10, 0, 0, "n_test"), (10, 51, 0, "n_test"),
+    (10, 10, -1, "seed"), (2.5, 10, 0, "n_train"),
+])
+def test_subsample_rejects_bad_sizes(n_train, n_test, seed, name):
+    with pytest.raises(ValueError, match=name):
+        subsample(make_data(), n_train, n_test, seed)
+
+
+def test_import_does_not_load_tensorflow():
+    code = ("import sys, edl_helpers.image_data; "
+            "assert not {'tensorflow', 'keras'} & set(sys.modules), 'TensorFlow/Keras imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
