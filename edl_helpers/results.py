@@ -13,6 +13,7 @@ import numpy as np
 from .quick import is_quick
 
 RESULTS_VARIABLE = "EDL_RESULTS_DIR"
+METADATA_KEY = "edl_results"  # the stored output of the results cell carries the record under this key
 
 
 class NotebookRun:
@@ -82,4 +83,15 @@ def _display_table(name: str, record: dict[str, object]) -> None:
     from IPython.display import Markdown, display
 
     rows = "\n".join(f"| {key} | {format_value(value)} |" for key, value in record.items())
-    display(Markdown(f"**Results of {name}**\n\n| figure | value |\n|---|---|\n{rows}"))
+    display(Markdown(f"**Results of {name}**\n\n| figure | value |\n|---|---|\n{rows}"),
+            metadata={METADATA_KEY: record})
+
+
+def stored_results(notebook: dict) -> dict[str, object] | None:
+    """The results record a notebook's stored outputs carry (from :meth:`NotebookRun.report`), if any."""
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            record = output.get("metadata", {}).get(METADATA_KEY)
+            if record is not None:
+                return dict(record)
+    return None

@@ -4,6 +4,7 @@
     python -m edl_helpers.runner 01 02 --quick     # two notebooks, CI sizes
     python -m edl_helpers.runner 01 -p problem circles -p seed 3
     python -m edl_helpers.runner --inplace --readme README.md   # refresh stored outputs and the README table
+    python -m edl_helpers.runner --collect --readme README.md   # table from the notebooks' stored outputs
 
 It stops at the first failing cell and prints that cell's error.
 """
@@ -17,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from .results import RESULTS_VARIABLE, format_value
+from .results import RESULTS_VARIABLE, format_value, stored_results
 from .quick import QUICK_VARIABLE
 
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
@@ -51,13 +52,29 @@ def parse_value(text: str) -> object:
 
 def results_table(directory: Path) -> str:
     """A Markdown table of every ``*.json`` results file in ``directory``."""
+    return format_table({path.stem: json.loads(path.read_text()) for path in sorted(directory.glob("*.json"))})
+
+
+def collect_table(notebooks: list[Path]) -> str:
+    """A Markdown table of the results stored in the notebooks' own outputs (what GitHub and Colab show)."""
+    records = {}
+    for path in notebooks:
+        record = stored_results(json.loads(path.read_text(encoding="utf-8")))
+        if record is None:
+            raise ValueError(f"{path.name} stores no results: execute it (--inplace) first")
+        records[path.stem] = record
+    return format_table(records)
+
+
+def format_table(records: dict[str, dict]) -> str:
+    """One Markdown row per notebook: mode, wall seconds and its figures."""
     rows = []
-    for path in sorted(directory.glob("*.json")):
-        record = json.loads(path.read_text())
+    for stem, record in records.items():
+        record = dict(record)
         mode = "quick" if record.pop("quick", False) else "full"
         seconds = record.pop("seconds", "")
         figures = "; ".join(f"{key} = {format_value(value)}" for key, value in record.items())
-        rows.append(f"| {path.stem} | {mode} | {seconds} | {figures} |")
+        rows.append(f"| {stem} | {mode} | {seconds} | {figures} |")
     return "| notebook | mode | seconds | results |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
 
 
@@ -117,12 +134,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results-dir", type=Path, default=Path("results"), help="where JSON results go")
     parser.add_argument("--inplace", action="store_true", help="store outputs in the notebooks themselves")
     parser.add_argument("--readme", type=Path, help="write the results table into this README")
+    parser.add_argument("--collect", action="store_true",
+                        help="execute nothing: build the table from the notebooks' stored outputs")
     parser.add_argument("-p", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="override a parameter, e.g. -p problem moons")
     args = parser.parse_args(argv)
     if args.inplace and args.p:
         parser.error("--inplace stores the course defaults; run -p overrides without --inplace")
     notebooks = find_notebooks(args.dir, args.notebooks)
+    if args.collect:
+        table = collect_table(notebooks)
+        print(table)
+        if args.readme:
+            update_readme(args.readme, table)
+        return 0
     parameters = {name: parse_value(value) for name, value in args.p}
     status = run(notebooks, args.quick, args.results_dir, args.inplace, parameters)
     table = results_table(args.results_dir)

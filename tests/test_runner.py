@@ -56,3 +56,14 @@ def test_runner_executes_reports_and_stops_at_first_failing_cell(tmp_path, capsy
     err = capsys.readouterr().err
     assert "01_bad.ipynb, cell 2: ValueError: boom: difficulty out of range" in err
     assert not (tmp_path / "should_not_run").exists()
+
+
+def test_collect_table_reads_the_results_stored_in_executed_notebooks(tmp_path):
+    good = write_notebook(tmp_path / "00_good.ipynb", "import edl_helpers as edl\nrun = edl.start_notebook('00_good')",
+                          "run.report({'answer': 42, 'problem': 'moons'})")
+    assert runner.run([good], quick=False, results_dir=tmp_path / "results", inplace=True, parameters={}) == 0
+    table = runner.collect_table([good])
+    assert "| 00_good | full |" in table and "answer = 42; problem = moons |" in table
+    unexecuted = write_notebook(tmp_path / "01_new.ipynb", "1")
+    with pytest.raises(ValueError, match="01_new.ipynb stores no results"):
+        runner.collect_table([unexecuted])
