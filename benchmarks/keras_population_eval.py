@@ -26,24 +26,15 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from edl_helpers.keras_params import count_parameters, set_parameters  # noqa: E402
+from edl_helpers.keras_models import toy_classifier  # noqa: E402
 from edl_helpers.keras_population import KerasPopulationForward  # noqa: E402
 
 POPULATION, POINTS, BATCHED_CALLS, TOLERANCE = 100, 100, 200, 1e-5
 
 
-def course_model() -> keras.Model:
-    """The course's Keras network: 2 -> 16 (relu) -> 32 (relu) -> 1 (sigmoid)."""
-    return keras.Sequential([
-        keras.Input(shape=(2,)),
-        keras.layers.Dense(16, activation="relu"),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-
-
 def main() -> int:
     keras.utils.set_random_seed(0)
-    model = course_model()
+    model = toy_classifier()
     n_parameters = count_parameters(model)
     rng = np.random.default_rng(0)
     population = rng.normal(0.0, 1.0, (POPULATION, n_parameters))

@@ -4,33 +4,22 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from edl_helpers.keras_params import count_parameters, get_parameters, set_parameters  # noqa: E402
+from edl_helpers.keras_models import toy_classifier  # noqa: E402
 
 
-@pytest.fixture(autouse=True, scope="module")
-def fresh_session():
-    keras.backend.clear_session()
-    yield
-    keras.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
-
-def course_model() -> keras.Model:
-    return keras.Sequential([
-        keras.Input(shape=(2,)),
-        keras.layers.Dense(16, activation="relu"),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
 
 
 def test_count_matches_keras():
-    model = course_model()
+    model = toy_classifier()
     assert count_parameters(model) == model.count_params() == 625
     assert get_parameters(model).shape == (625,)
     assert get_parameters(model).dtype == np.float32
 
 
 def test_round_trip_and_layout():
-    model = course_model()
+    model = toy_classifier()
     flat = np.random.default_rng(0).normal(size=625).astype(np.float32)
     set_parameters(model, flat)
     np.testing.assert_array_equal(get_parameters(model), flat)
@@ -41,7 +30,7 @@ def test_round_trip_and_layout():
 
 
 def test_set_parameters_changes_predictions_in_place():
-    model = course_model()
+    model = toy_classifier()
     X = np.random.default_rng(1).normal(size=(5, 2)).astype(np.float32)
     set_parameters(model, np.zeros(625))
     np.testing.assert_allclose(np.asarray(model(X)), 0.5)  # all weights 0: sigmoid(0)
@@ -50,7 +39,7 @@ def test_set_parameters_changes_predictions_in_place():
 
 
 def test_frozen_layers_are_not_parameters():
-    model = course_model()
+    model = toy_classifier()
     model.layers[0].trainable = False
     assert count_parameters(model) == 625 - 48 == len(get_parameters(model))
 
@@ -62,7 +51,7 @@ def test_frozen_layers_are_not_parameters():
     (np.zeros(()), r"625.*shape \(\)"),
 ])
 def test_wrong_length_is_refused(bad, expected):
-    model = course_model()
+    model = toy_classifier()
     before = get_parameters(model)
     with pytest.raises(ValueError, match=f"flat.*{expected}"):
         set_parameters(model, bad)
@@ -71,7 +60,7 @@ def test_wrong_length_is_refused(bad, expected):
 
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf, 1e39])
 def test_non_finite_values_are_refused(value):
-    model = course_model()
+    model = toy_classifier()
     flat = np.zeros(625)
     flat[[3, 100]] = value
     with pytest.raises(ValueError, match="flat contains 2 NaN or infinite"):
@@ -80,4 +69,4 @@ def test_non_finite_values_are_refused(value):
 
 def test_non_numeric_is_refused():
     with pytest.raises(ValueError, match="flat must be a vector of 625"):
-        set_parameters(course_model(), ["a"] * 625)
+        set_parameters(toy_classifier(), ["a"] * 625)

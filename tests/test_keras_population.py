@@ -5,22 +5,11 @@ keras = pytest.importorskip("keras")
 
 from edl_helpers.keras_params import get_parameters, set_parameters  # noqa: E402
 from edl_helpers.keras_population import KerasPopulationForward  # noqa: E402
+from edl_helpers.keras_models import toy_classifier  # noqa: E402
 
 
-@pytest.fixture(autouse=True, scope="module")
-def fresh_session():
-    keras.backend.clear_session()
-    yield
-    keras.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
-
-def course_model() -> keras.Model:
-    return keras.Sequential([
-        keras.Input(shape=(2,)),
-        keras.layers.Dense(16, activation="relu"),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
 
 
 def softmax_model() -> keras.Model:
@@ -39,7 +28,7 @@ def one_by_one(model: keras.Model, population: np.ndarray, X: np.ndarray) -> np.
 
 @pytest.mark.parametrize("P, n", [(1, 1), (37, 50), (5, 3)])
 def test_course_model_matches_model_call(P, n):
-    model = course_model()
+    model = toy_classifier()
     forward = KerasPopulationForward(model)
     assert (forward.n_parameters, forward.n_inputs, forward.n_outputs) == (625, 2, 1)
     rng = np.random.default_rng(P)
@@ -74,7 +63,7 @@ def test_other_activations_and_no_bias(activation):
 
 
 def test_call_leaves_the_model_alone_and_never_retraces():
-    model = course_model()
+    model = toy_classifier()
     before = get_parameters(model)
     forward = KerasPopulationForward(model)
     rng = np.random.default_rng(2)
@@ -127,7 +116,7 @@ def test_branching_frozen_and_subclassed_models_are_refused():
     with pytest.raises(ValueError, match="2 outputs"):
         KerasPopulationForward(two_heads)
 
-    frozen = course_model()
+    frozen = toy_classifier()
     frozen.layers[1].trainable = False
     with pytest.raises(ValueError, match=f"'{frozen.layers[1].name}'.*frozen"):
         KerasPopulationForward(frozen)
@@ -142,7 +131,7 @@ def test_branching_frozen_and_subclassed_models_are_refused():
 
 
 def test_wrong_population_or_inputs_are_refused():
-    forward = KerasPopulationForward(course_model())
+    forward = KerasPopulationForward(toy_classifier())
     rng = np.random.default_rng(3)
     X = rng.normal(size=(4, 2))
     for bad in (np.zeros(625), np.zeros((3, 624)), np.zeros((0, 625))):
