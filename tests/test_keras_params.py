@@ -6,9 +6,7 @@ keras = pytest.importorskip("keras")
 from edl_helpers.keras_params import count_parameters, get_parameters, set_parameters  # noqa: E402
 from edl_helpers.keras_models import toy_classifier  # noqa: E402
 
-
 pytestmark = pytest.mark.usefixtures("fresh_keras_session")
-
 
 
 def test_count_matches_keras():

@@ -7,9 +7,7 @@ from edl_helpers.keras_params import get_parameters, set_parameters  # noqa: E40
 from edl_helpers.keras_population import KerasPopulationForward  # noqa: E402
 from edl_helpers.keras_models import toy_classifier  # noqa: E402
 
-
 pytestmark = pytest.mark.usefixtures("fresh_keras_session")
-
 
 
 def softmax_model() -> keras.Model:
