@@ -21,6 +21,7 @@ from pathlib import Path
 from .results import RESULTS_VARIABLE, format_value, stored_results
 from .quick import QUICK_VARIABLE
 
+CELL_TIMEOUT = 1200  # seconds: a hung cell fails the run instead of blocking it forever
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -114,7 +115,8 @@ def run(notebooks: list[Path], quick: bool, results_dir: Path, inplace: bool,
         started = time.perf_counter()
         try:
             papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                                       cwd=str(notebook.parent), progress_bar=True, log_output=False)
+                                       cwd=str(notebook.parent), progress_bar=True, log_output=False,
+                                       execution_timeout=CELL_TIMEOUT)
         except papermill.PapermillExecutionError as error:
             print(f"FAILED: {notebook.name}, cell {error.exec_count}: {error.ename}: {error.evalue}", file=sys.stderr)
             print("".join(error.traceback[-3:]), file=sys.stderr)

@@ -21,11 +21,14 @@ Spec = tuple
 class Controls:
     """A panel of widgets built from ``{name: spec}``; :meth:`values` returns the current values.
 
+    ``preview(**values)``, if given, returns a PNG image (bytes) shown beside the controls and redrawn
+    whenever one of them moves.
+
     Values are checked against their ranges when the panel is built, so a bad value in the parameters
     cell raises a ``ValueError`` naming the parameter and its range.
     """
 
-    def __init__(self, specs: dict[str, Spec], preview: Callable[..., Any] | None = None) -> None:
+    def __init__(self, specs: dict[str, Spec], preview: Callable[..., bytes] | None = None) -> None:
         self._values: dict[str, Any] = {}
         self._specs = specs
         for name, spec in specs.items():
@@ -51,8 +54,17 @@ class Controls:
         if self._preview is None:
             display(box)
             return
-        output = widgets.interactive_output(self._preview, self._widgets)
-        display(widgets.HBox([box, output]))
+        # The preview is a PNG in an Image widget, redrawn when a control moves. (An Output widget would
+        # capture plt.show() instead, but capturing output intermittently hangs headless executors.)
+        image = widgets.Image(format="png")
+
+        def redraw(_: object = None) -> None:
+            image.value = self._preview(**self.values())
+
+        for control in self._widgets.values():
+            control.observe(redraw, names="value")
+        redraw()
+        display(widgets.HBox([box, image]))
 
 
 def _check(name: str, spec: Spec) -> Any:
@@ -90,12 +102,12 @@ def problem_controls(problem: str, number_samples: int, difficulty: int, middle_
         specs["middle_layer"] = (middle_layer, *MIDDLE_LAYER_RANGE, 1)
     seed = check_int("seed", seed, 0, 2**32 - 1)
 
-    def draw(problem: str, number_samples: int, difficulty: int, **_: Any) -> None:
-        from .plotting import show_problem
+    def draw(problem: str, number_samples: int, difficulty: int, **_: Any) -> bytes:
+        from .plotting import problem_png
         from .problems import make_problem
 
         X, Y = make_problem(problem, number_samples, difficulty, seed)
-        show_problem(X, Y, f"{problem}, {number_samples} samples, difficulty {difficulty}")
+        return problem_png(X, Y, f"{problem}, {number_samples} samples, difficulty {difficulty}")
 
     return Controls(specs, preview=draw if preview else None)
 

@@ -19,10 +19,20 @@ def test_problem_controls_default_values_and_display_without_front_end(monkeypat
     controls = edl.problem_controls("circles", 300, 2, 8, seed=1)
     assert controls.values() == {"problem": "circles", "number_samples": 300, "difficulty": 2, "middle_layer": 8}
     drawn = []
-    monkeypatch.setattr("edl_helpers.plotting.show_problem", lambda X, Y, name: drawn.append((len(X), name)))
+    monkeypatch.setattr("edl_helpers.plotting.problem_png",
+                        lambda X, Y, name: drawn.append((len(X), name)) or b"png")
     controls._ipython_display_()  # what Jupyter does; under nbval nothing waits for a front end
     assert drawn == [(300, "circles, 300 samples, difficulty 2")]
-    assert controls["difficulty"] == 2
+    controls._widgets["difficulty"].value = 4  # moving a slider redraws the preview
+    assert drawn[-1] == (300, "circles, 300 samples, difficulty 4")
+    assert controls["difficulty"] == 4
+
+
+def test_problem_png_is_a_png():
+    X, Y = edl.make_problem("moons", 100, 1, 0)
+    from edl_helpers.plotting import problem_png
+
+    assert problem_png(X, Y, "moons").startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("kwargs, parameter, valid", [
