@@ -75,6 +75,7 @@ def format_table(records: dict[str, dict]) -> str:
         mode = "quick" if record.pop("quick", False) else "full"
         seconds = record.pop("seconds", "")
         figures = "; ".join(f"{key} = {format_value(value)}" for key, value in record.items())
+        figures = figures.replace("|", "\\|")  # a "|" inside a value would split the Markdown cell
         rows.append(f"| {stem} | {mode} | {seconds} | {figures} |")
     return "| notebook | mode | seconds | results |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
 

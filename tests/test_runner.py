@@ -33,6 +33,8 @@ def test_results_table_and_readme(tmp_path):
     (tmp_path / "01_numpy_mlp.json").write_text(json.dumps({"mlp_accuracy": 0.96667, "quick": False, "seconds": 4.2}))
     table = runner.results_table(tmp_path)
     assert "| 01_numpy_mlp | full | 4.2 | mlp_accuracy = 0.9667 |" in table
+    pipe = runner.format_table({"08_x": {"best_architecture": "LSTM(224) | Dense(64)", "seconds": 1.0}})
+    assert "best_architecture = LSTM(224) \\| Dense(64) |" in pipe
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{runner.README_START}\nold\n{runner.README_END}\nend\n")
     runner.update_readme(readme, table)

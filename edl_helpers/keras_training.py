@@ -1,0 +1,171 @@
+"""Plumbing for fitness functions that train a Keras model: seeding, early stopping, a cache and a budget.
+
+A hyperparameter search decodes each genome into a configuration (a dict of plain values) and trains a
+model for it. :func:`fit_and_score` trains one configuration reproducibly (a fresh Keras session, a seed,
+early stopping on the validation split) and returns its validation score. :class:`CachedTrainer` makes
+sure each distinct configuration is trained only once, counts the trainings against a budget, keeps them in
+training order (for best-so-far curves) and shows a progress bar. Its ``map_function`` slot takes the
+built-in ``map``, a DEAP toolbox's ``map`` or a process pool (:func:`process_map`) with the same results,
+because every configuration is trained with a seed derived from the configuration itself
+(:func:`config_seed`), never from the order of evaluation.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+import warnings
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .validation import check_int
+
+Config = Mapping[str, Any]
+MapFunction = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+
+
+def config_key(config: Config) -> tuple:
+    """A hashable key for a configuration: its items sorted by name."""
+    return tuple(sorted(config.items()))
+
+
+def config_seed(config: Config, base_seed: int = 0) -> int:
+    """A seed in ``[0, 2**31)`` derived from the configuration (and ``base_seed``), the same in every process."""
+    text = repr((int(base_seed), config_key(config)))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") % 2**31
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingResult:
+    """One training: the configuration, its best validation score, when it was reached, and the cost."""
+
+    config: dict
+    score: float
+    best_epoch: int
+    epochs_run: int
+    seconds: float
+    seed: int
+
+
+def fit_and_score(build_model: Callable[[Config], Any], config: Config,
+                  data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], *, epochs: int, batch_size: int,
+                  seed: int, patience: int = 3, monitor: str = "val_accuracy") -> TrainingResult:
+    """Train ``build_model(config)`` on ``data = (x_train, y_train, x_validation, y_validation)``; score it.
+
+    The Keras session is cleared first (so memory stays flat over many candidates) and every generator is
+    seeded with ``seed``. Training stops early when ``monitor`` has not improved for ``patience`` epochs.
+    The score is the best ``monitor`` value (validation accuracy by default); ``best_epoch`` (1-based) is
+    where it was reached, which is how long to train when the model is refitted on more data.
+    The model must be compiled with the metric behind ``monitor``.
+    """
+    import keras
+
+    epochs = check_int("epochs", epochs, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    patience = check_int("patience", patience, 0)
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    started = time.perf_counter()
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    model = build_model(config)
+    x_train, y_train, x_validation, y_validation = data
+    stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=patience)
+    history = model.fit(x_train, y_train, validation_data=(x_validation, y_validation), epochs=epochs,
+                        batch_size=batch_size, verbose=0, callbacks=[stop]).history
+    scores = np.asarray(history[monitor], dtype=float)
+    best = int(np.argmax(scores))
+    del model
+    keras.backend.clear_session()
+    return TrainingResult(dict(config), float(scores[best]), best + 1, len(scores),
+                          time.perf_counter() - started, seed)
+
+
+class CachedTrainer:
+    """Train each distinct configuration once, within a budget of trainings.
+
+    ``train(config)`` must return an object with a ``score`` (e.g. a :class:`TrainingResult`).
+    :meth:`evaluate` looks every configuration up in the cache, sends the new ones (at most the remaining
+    budget, in order) through ``map_function`` and returns one result per configuration, ``None`` for those
+    the budget did not reach. ``trainings`` counts real trainings; cache hits are free.
+    """
+
+    def __init__(self, train: Callable[[Config], Any], budget: int | None = None, description: str = "",
+                 progress: bool = True) -> None:
+        self.train = train
+        self.budget = None if budget is None else check_int("budget", budget, 1)
+        self.cache: dict[tuple, Any] = {}
+        self.history: list[Any] = []
+        self.lookups = 0
+        self._bar = tqdm(total=self.budget, desc=description, mininterval=0.5) if progress else None
+
+    @property
+    def trainings(self) -> int:
+        """How many configurations have been trained."""
+        return len(self.history)
+
+    @property
+    def remaining(self) -> int | None:
+        """Trainings left in the budget (``None``: no budget)."""
+        return None if self.budget is None else self.budget - self.trainings
+
+    @property
+    def exhausted(self) -> bool:
+        """True once the budget is used up."""
+        return self.budget is not None and self.trainings >= self.budget
+
+    def evaluate(self, configs: Sequence[Config], map_function: MapFunction = map) -> list[Any]:
+        """Results for ``configs`` (in order): cached, freshly trained, or ``None`` beyond the budget."""
+        self.lookups += len(configs)
+        new: dict[tuple, Config] = {}
+        for config in configs:
+            key = config_key(config)
+            if key not in self.cache and key not in new:
+                new[key] = dict(config)
+        keys = list(new)[: self.remaining] if self.budget is not None else list(new)
+        if keys:
+            for key, result in zip(keys, map_function(self.train, [new[k] for k in keys])):
+                self.cache[key] = result
+                self.history.append(result)
+            if self._bar is not None:
+                self._bar.update(len(keys))
+                self._bar.set_postfix(best=f"{self.best().score:.3f}")
+        if self._bar is not None and self.exhausted:
+            self._bar.close()
+        return [self.cache.get(config_key(config)) for config in configs]
+
+    def best(self) -> Any:
+        """The result with the highest score so far (the first one on ties)."""
+        if not self.history:
+            raise ValueError("nothing has been trained yet")
+        return max(self.history, key=lambda result: result.score)
+
+    def best_so_far(self) -> np.ndarray:
+        """Best score after 1, 2, ... trainings (the curve to compare searches with)."""
+        return np.maximum.accumulate([result.score for result in self.history])
+
+    def close(self) -> None:
+        """Close the progress bar (when a search stops before its budget)."""
+        if self._bar is not None:
+            self._bar.close()
+
+
+def process_map(workers: int = 2) -> MapFunction:
+    """A ``map`` that runs the calls in ``workers`` separate processes (joblib's loky pool, kept warm).
+
+    Functions defined in a notebook work too (loky pickles them with cloudpickle). Results come back in
+    input order, so a DEAP toolbox can register it as its ``map``:
+    ``toolbox.register("map", process_map(2))``. loky replaces a worker whose memory has grown by a few
+    hundred MB (TensorFlow keeps some memory per trained model); the warning it prints then is silenced.
+    """
+    from joblib import Parallel, delayed
+
+    workers = check_int("workers", workers, 1)
+    warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor",
+                            category=UserWarning)
+
+    def parallel_map(function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        return Parallel(n_jobs=workers, backend="loky")(delayed(function)(item) for item in items)
+
+    return parallel_map

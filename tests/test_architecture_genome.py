@@ -1,0 +1,187 @@
+"""Architecture genomes: random, decoded, crossed and mutated genomes are always valid (property-based)."""
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from edl_helpers.architecture_genome import (
+    DEFAULT_SPACE, Architecture, ArchitectureSpace, crossover, decode, genome_problem, is_valid_genome, mutate,
+    random_architecture_genome, random_width, validate_genome)
+
+SPACES = st.builds(
+    lambda max_lstm, max_dense, min_units, steps, unit_step, log_uniform: ArchitectureSpace(
+        max_lstm, max_dense, min_units, min_units + steps * unit_step, unit_step, log_uniform),
+    st.integers(1, 4), st.integers(1, 4), st.integers(1, 64), st.integers(0, 8), st.integers(1, 32), st.booleans())
+PROBABILITIES = st.floats(0.0, 1.0)
+
+
+@st.composite
+def space_and_genomes(draw, count=1):
+    """A space and ``count`` valid genomes in it (built gene by gene, not with random_architecture_genome)."""
+    space = draw(SPACES)
+    genomes = []
+    for _ in range(count):
+        widths = st.sampled_from(space.widths)
+        genomes.append([draw(st.integers(1, space.max_lstm)), draw(st.integers(1, space.max_dense))]
+                       + [draw(widths) for _ in range(space.max_lstm + space.max_dense)])
+    return space, genomes
+
+
+def expected_architecture(genome, space):
+    lstm = genome[2:2 + genome[0]]
+    dense = genome[2 + space.max_lstm:2 + space.max_lstm + genome[1]]
+    return Architecture(tuple(lstm), tuple(dense))
+
+
+@given(space_and_genomes(), st.integers(0, 2**32 - 1))
+def test_random_genomes_are_valid_and_decode(pair, seed):
+    space, _ = pair
+    genome = random_architecture_genome(space, random.Random(seed))
+    assert is_valid_genome(genome, space)
+    architecture = decode(genome, space)
+    assert 1 <= len(architecture.lstm_units) <= space.max_lstm
+    assert 1 <= len(architecture.dense_units) <= space.max_dense
+    assert set(architecture.lstm_units + architecture.dense_units) <= set(space.widths)
+
+
+@given(space_and_genomes())
+def test_decoding_reads_the_active_slots_only(pair):
+    space, (genome,) = pair
+    architecture = decode(genome, space)
+    assert architecture == expected_architecture(genome, space)
+    assert len(architecture.lstm_units) == genome[0] and len(architecture.dense_units) == genome[1]
+    dormant = [slot for slot in range(2, space.length) if slot not in space.active_slots(genome)]
+    changed = list(genome)
+    for slot in dormant:
+        changed[slot] = space.widths[0] if genome[slot] != space.widths[0] else space.widths[-1]
+    assert decode(changed, space) == architecture  # dormant genes do not change the network (cache key)
+
+
+@settings(max_examples=300)
+@given(space_and_genomes(count=2), PROBABILITIES, st.integers(0, 2**32 - 1))
+def test_crossover_keeps_counts_and_dormant_genes_and_stays_valid(pair, indpb, seed):
+    space, (genome1, genome2) = pair
+    child1, child2 = list(genome1), list(genome2)
+    returned = crossover(child1, child2, space, indpb, random.Random(seed))
+    assert returned[0] is child1 and returned[1] is child2
+    assert is_valid_genome(child1, space) and is_valid_genome(child2, space)
+    assert child1[:2] == genome1[:2] and child2[:2] == genome2[:2], "layer counts are not crossed"
+    shared = set(space.active_slots(genome1)) & set(space.active_slots(genome2))
+    for slot in range(2, space.length):
+        if slot in shared:
+            assert {child1[slot], child2[slot]} == {genome1[slot], genome2[slot]}
+            assert (child1[slot], child2[slot]) in ((genome1[slot], genome2[slot]), (genome2[slot], genome1[slot]))
+        else:  # a layer missing in either parent: its slot is neither crossed
+            assert child1[slot] == genome1[slot] and child2[slot] == genome2[slot]
+
+
+@settings(max_examples=300)
+@given(space_and_genomes(), PROBABILITIES, PROBABILITIES, st.integers(0, 2**32 - 1))
+def test_mutation_stays_valid_and_leaves_dormant_genes_alone(pair, width_pb, count_pb, seed):
+    space, (genome,) = pair
+    mutant = list(genome)
+    (returned,) = mutate(mutant, space, width_pb, count_pb, random.Random(seed))
+    assert returned is mutant
+    assert is_valid_genome(mutant, space)
+    active = set(space.active_slots(genome))
+    for slot in range(2, space.length):
+        if slot not in active:
+            assert mutant[slot] == genome[slot], "a dormant width gene was mutated"
+    for count in (0, 1):
+        assert abs(mutant[count] - genome[count]) <= 1
+
+
+@given(space_and_genomes(count=2), st.integers(0, 2**32 - 1))
+def test_many_generations_of_variation_stay_valid(pair, seed):
+    space, genomes = pair
+    rng = random.Random(seed)
+    for _ in range(20):
+        crossover(genomes[0], genomes[1], space, 0.5, rng)
+        for genome in genomes:
+            mutate(genome, space, 0.5, 0.5, rng)
+            assert is_valid_genome(genome, space)
+            decode(genome, space)
+
+
+def test_zero_probabilities_change_nothing_and_one_swaps_every_shared_width():
+    genome1, genome2 = [1, 3, 64, 96, 128, 160, 192, 224], [2, 1, 32, 256, 32, 256, 64, 64]
+    child1, child2 = crossover(list(genome1), list(genome2), indpb=0.0)
+    assert (child1, child2) == (genome1, genome2)
+    child1, child2 = crossover(list(genome1), list(genome2), indpb=1.0)
+    assert child1 == [1, 3, 32, 96, 128, 256, 192, 224]  # LSTM 1 and Dense 1 swapped; the rest kept
+    assert child2 == [2, 1, 64, 256, 32, 160, 64, 64]
+    assert mutate(list(genome1), width_pb=0.0, count_pb=0.0)[0] == genome1
+
+
+def test_count_mutation_moves_inwards_at_the_limits():
+    rng = random.Random(0)
+    for _ in range(50):
+        assert mutate([1, 3, 32, 32, 32, 32, 32, 32], width_pb=0.0, count_pb=1.0, rng=rng)[0][:2] == [2, 2]
+    only_one = ArchitectureSpace(max_lstm=1, max_dense=1)
+    assert mutate([1, 1, 64, 64], only_one, width_pb=0.0, count_pb=1.0)[0] == [1, 1, 64, 64]
+
+
+def test_decode_and_describe():
+    architecture = decode([2, 1, 128, 64, 256, 96, 32, 32])
+    assert architecture == Architecture((128, 64), (96,))
+    assert str(architecture) == "LSTM(128)-LSTM(64) | Dense(96)"
+    assert decode(np.array([1, 1, 32, 32, 32, 32, 32, 32])) == Architecture((32,), (32,))
+    assert str(Architecture((128,), ())) == "LSTM(128)"
+
+
+@pytest.mark.parametrize("genome, message", [
+    ([0, 1, 32, 32, 32, 32, 32, 32], "gene 0 (n_lstm) must be from 1 to 3"),
+    ([1, 4, 32, 32, 32, 32, 32, 32], "gene 1 (n_dense) must be from 1 to 3"),
+    ([1, 1, 32, 32, 32, 32, 32, 300], "gene 7 (dense_3) must be from 32 to 256"),
+    ([1, 1, 33, 32, 32, 32, 32, 32], "gene 2 (lstm_1) must be a width on the grid"),
+    ([1, 1, 32.0, 32, 32, 32, 32, 32], "gene 2 (lstm_1) must be an integer"),
+    ([1, True, 32, 32, 32, 32, 32, 32], "gene 1 (n_dense) must be an integer"),
+    ([1, 1, 32], "must have 8 genes"),
+    ("12345678", "sequence of 8 integers"),
+    (5, "sequence of 8 integers"),
+])
+def test_invalid_genomes_are_refused_with_the_gene_named(genome, message):
+    assert message in genome_problem(genome)
+    assert not is_valid_genome(genome)
+    with pytest.raises(ValueError, match="gene|genome"):
+        validate_genome(genome)
+    with pytest.raises(ValueError):
+        decode(genome)
+    if isinstance(genome, list) and len(genome) == 8:
+        with pytest.raises(ValueError):
+            mutate(genome)
+        with pytest.raises(ValueError):
+            crossover(genome, [1, 1, 32, 32, 32, 32, 32, 32])
+
+
+def test_bad_probabilities_and_spaces_are_refused():
+    with pytest.raises(ValueError, match="indpb"):
+        crossover([1, 1] + [32] * 6, [1, 1] + [32] * 6, indpb=1.5)
+    with pytest.raises(ValueError, match="width_pb"):
+        mutate([1, 1] + [32] * 6, width_pb=-0.1)
+    with pytest.raises(ValueError, match="unit_step must divide"):
+        ArchitectureSpace(min_units=32, max_units=256, unit_step=100)
+    with pytest.raises(ValueError, match="max_lstm"):
+        ArchitectureSpace(max_lstm=0)
+    converted = ArchitectureSpace(max_lstm=2.0).max_lstm
+    assert converted == 2 and isinstance(converted, int)
+
+
+def test_default_widths_are_uniform_and_log_uniform_ones_prefer_small_layers():
+    assert DEFAULT_SPACE.widths == (32, 64, 96, 128, 160, 192, 224, 256)
+    assert DEFAULT_SPACE.gene_names() == ["n_lstm", "n_dense", "lstm_1", "lstm_2", "lstm_3",
+                                          "dense_1", "dense_2", "dense_3"]
+    rng = random.Random(0)
+    draws = np.array([random_width(ArchitectureSpace(log_uniform=True), rng) for _ in range(4000)])
+    assert np.mean(draws == 32) > 3 * np.mean(draws == 256)
+    draws = np.array([random_width(DEFAULT_SPACE, rng) for _ in range(4000)])
+    assert abs(np.mean(draws == 32) - np.mean(draws == 256)) < 0.05
+
+
+def test_the_global_random_generator_is_used_by_default_so_seeding_repeats():
+    random.seed(3)
+    first = [random_architecture_genome() for _ in range(5)]
+    random.seed(3)
+    assert [random_architecture_genome() for _ in range(5)] == first
