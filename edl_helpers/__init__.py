@@ -4,6 +4,7 @@ The algorithms being taught live in the notebooks; this package holds what they 
 the NumPy MLP and its batched population forward pass, plots, widgets, quick mode and results reporting.
 """
 from .course import REPOSITORY, colab_install_line, colab_url
+from .driver_data import load_driver_data, prepare_driver_windows
 from .image_data import ImageData, load_mnist, subsample
 from .loops import progress, stop_on_interrupt
 from .mlp import MLP, sigmoid
@@ -16,7 +17,7 @@ from .scoring import population_accuracy, population_log_loss
 from .widgets import Controls, problem_controls, slider_controls
 
 __all__ = [
-    "REPOSITORY", "colab_install_line", "colab_url", "ImageData", "load_mnist", "subsample", "progress", "stop_on_interrupt", "MLP", "sigmoid",
+    "REPOSITORY", "colab_install_line", "colab_url", "load_driver_data", "prepare_driver_windows", "ImageData", "load_mnist", "subsample", "progress", "stop_on_interrupt", "MLP", "sigmoid",
     "LivePlot", "as_probability_function", "draw_predictions", "show_predictions", "show_problem", "PROBLEMS",
     "make_problem", "split_and_scale", "is_quick", "pick", "seed_everything", "NotebookRun", "start_notebook",
     "population_accuracy", "population_log_loss", "Controls", "problem_controls", "slider_controls",

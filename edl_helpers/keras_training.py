@@ -89,12 +89,20 @@ class CachedTrainer:
     :meth:`evaluate` looks every configuration up in the cache, sends the new ones (at most the remaining
     budget, in order) through ``map_function`` and returns one result per configuration, ``None`` for those
     the budget did not reach. ``trainings`` counts real trainings; cache hits are free.
+
+    ``shared`` (optional) is a dict of results shared by several trainers, e.g. a GA and a random search
+    compared at the same budget: a configuration that another trainer has already trained is copied from it
+    instead of being trained again. It still counts as a training of this trainer (against its budget and
+    in its best-so-far curve), since retraining it would give the same result when its seed comes from the
+    configuration (:func:`config_seed`); only the wall time is saved. ``reused`` counts such copies.
     """
 
     def __init__(self, train: Callable[[Config], Any], budget: int | None = None, description: str = "",
-                 progress: bool = True) -> None:
+                 progress: bool = True, shared: dict[tuple, Any] | None = None) -> None:
         self.train = train
         self.budget = None if budget is None else check_int("budget", budget, 1)
+        self.shared = shared
+        self.reused = 0
         self.cache: dict[tuple, Any] = {}
         self.history: list[Any] = []
         self.lookups = 0
@@ -125,9 +133,16 @@ class CachedTrainer:
                 new[key] = dict(config)
         keys = list(new)[: self.remaining] if self.budget is not None else list(new)
         if keys:
-            for key, result in zip(keys, map_function(self.train, [new[k] for k in keys])):
+            known = {} if self.shared is None else {k: self.shared[k] for k in keys if k in self.shared}
+            fresh = [k for k in keys if k not in known]
+            trained = dict(zip(fresh, map_function(self.train, [new[k] for k in fresh]))) if fresh else {}
+            for key in keys:
+                result = known[key] if key in known else trained[key]
                 self.cache[key] = result
                 self.history.append(result)
+                if self.shared is not None:
+                    self.shared[key] = result
+            self.reused += len(known)
             if self._bar is not None:
                 self._bar.update(len(keys))
                 self._bar.set_postfix(best=f"{self.best().score:.3f}")

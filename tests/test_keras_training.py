@@ -47,6 +47,20 @@ def test_bad_budget_and_empty_best():
         CachedTrainer(fake_train, progress=False).best()
 
 
+def test_shared_results_count_as_trainings_but_are_not_retrained():
+    calls = []
+    shared = {}
+    first = CachedTrainer(lambda c: calls.append(c) or fake_train(c), budget=2, progress=False, shared=shared)
+    first.evaluate([{"units": 4}, {"units": 8}])
+    second = CachedTrainer(lambda c: calls.append(c) or fake_train(c), budget=3, progress=False, shared=shared)
+    results = second.evaluate([{"units": 8}, {"units": 6}, {"units": 4}, {"units": 2}])
+    assert [None if r is None else r.score for r in results] == [0.08, 0.06, 0.04, None]
+    assert len(calls) == 3, "only {'units': 6} is new"
+    assert second.trainings == 3 and second.reused == 2 and second.exhausted
+    np.testing.assert_allclose(second.best_so_far(), [0.08, 0.08, 0.08])
+    assert first.reused == 0 and len(shared) == 3
+
+
 def test_process_map_matches_map():
     configs = [{"units": u} for u in (3, 1, 2)]
     assert [r.score for r in process_map(2)(fake_train, configs)] == [r.score for r in map(fake_train, configs)]
