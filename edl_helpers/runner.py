@@ -11,11 +11,13 @@ It stops at the first failing cell and prints that cell's error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .results import RESULTS_VARIABLE, format_value, stored_results
@@ -101,30 +103,49 @@ def clean_metadata(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables (inherited by the notebook kernels) for one block, then restore them.
+
+    ``run`` is also called from tests: left set, ``EDL_QUICK=0`` would make every later notebook in the
+    same pytest session run in full mode.
+    """
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def run(notebooks: list[Path], quick: bool, results_dir: Path, inplace: bool,
         parameters: dict[str, object]) -> int:
     """Execute ``notebooks`` in order; return 0, or 1 at the first failing cell."""
     import papermill
 
-    os.environ[QUICK_VARIABLE] = "1" if quick else "0"
-    os.environ[RESULTS_VARIABLE] = str(results_dir.resolve())
     executed = results_dir / "executed"
     executed.mkdir(parents=True, exist_ok=True)
-    for index, notebook in enumerate(notebooks, 1):
-        output = notebook if inplace else executed / notebook.name
-        print(f"[{index}/{len(notebooks)}] {notebook.stem} ({'quick' if quick else 'full'} mode)", flush=True)
-        started = time.perf_counter()
-        try:
-            papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                                       cwd=str(notebook.parent), progress_bar=True, log_output=False,
-                                       execution_timeout=CELL_TIMEOUT)
-        except papermill.PapermillExecutionError as error:
-            print(f"FAILED: {notebook.name}, cell {error.exec_count}: {error.ename}: {error.evalue}", file=sys.stderr)
-            print("".join(error.traceback[-3:]), file=sys.stderr)
-            return 1
-        if inplace:
-            clean_metadata(output)
-        print(f"    done in {time.perf_counter() - started:.1f} s -> {output}", flush=True)
+    with environment({QUICK_VARIABLE: "1" if quick else "0", RESULTS_VARIABLE: str(results_dir.resolve())}):
+        for index, notebook in enumerate(notebooks, 1):
+            output = notebook if inplace else executed / notebook.name
+            print(f"[{index}/{len(notebooks)}] {notebook.stem} ({'quick' if quick else 'full'} mode)", flush=True)
+            started = time.perf_counter()
+            try:
+                papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                                           cwd=str(notebook.parent), progress_bar=True, log_output=False,
+                                           execution_timeout=CELL_TIMEOUT)
+            except papermill.PapermillExecutionError as error:
+                print(f"FAILED: {notebook.name}, cell {error.exec_count}: {error.ename}: {error.evalue}",
+                      file=sys.stderr)
+                print("".join(error.traceback[-3:]), file=sys.stderr)
+                return 1
+            if inplace:
+                clean_metadata(output)
+            print(f"    done in {time.perf_counter() - started:.1f} s -> {output}", flush=True)
     return 0
 
 

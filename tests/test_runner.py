@@ -1,4 +1,5 @@
 import json
+import os
 
 import nbformat
 import pytest
@@ -69,3 +70,14 @@ def test_collect_table_reads_the_results_stored_in_executed_notebooks(tmp_path):
     unexecuted = write_notebook(tmp_path / "01_new.ipynb", "1")
     with pytest.raises(ValueError, match="01_new.ipynb stores no results"):
         runner.collect_table([unexecuted])
+
+
+def test_runner_restores_the_environment_it_sets(tmp_path, monkeypatch):
+    """A full-mode run inside pytest must not leave EDL_QUICK=0 behind for the notebooks that nbval runs later."""
+    monkeypatch.setenv("EDL_QUICK", "1")
+    monkeypatch.delenv("EDL_RESULTS_DIR", raising=False)
+    seen = write_notebook(tmp_path / "00_env.ipynb", "import os, json\n"
+                          "json.dump(os.environ.get('EDL_QUICK'), open('quick_seen.json', 'w'))")
+    assert runner.run([seen], quick=False, results_dir=tmp_path / "results", inplace=False, parameters={}) == 0
+    assert json.loads((tmp_path / "quick_seen.json").read_text()) == "0"  # the kernel ran in full mode
+    assert os.environ["EDL_QUICK"] == "1" and "EDL_RESULTS_DIR" not in os.environ
