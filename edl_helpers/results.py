@@ -62,6 +62,9 @@ def start_notebook(name: str) -> NotebookRun:
     """Start timing a notebook and say which mode it runs in."""
     import importlib.metadata
 
+    from .widgets import watch_parameters_cell
+
+    watch_parameters_cell()  # so that parameter_controls() finds the parameters cell, whoever executes it
     run = NotebookRun(name)
     try:
         version = importlib.metadata.version("edl-helpers")
