@@ -6,7 +6,7 @@ the NumPy MLP and its batched population forward pass, plots, widgets, quick mod
 from .course import REPOSITORY, colab_install_line, colab_url
 from .driver_data import load_driver_data, prepare_driver_windows
 from .image_data import ImageData, load_mnist, subsample
-from .loops import Outcome, progress, run_each, stop_on_interrupt
+from .loops import Outcome, Plateau, progress, run_each, stop_on_interrupt
 from .mlp import MLP, sigmoid
 from .plotting import LivePlot, as_probability_function, draw_predictions, show_predictions, show_problem
 from .problems import PROBLEMS, make_problem, split_and_scale
@@ -17,7 +17,7 @@ from .scoring import population_accuracy, population_log_loss
 from .widgets import Controls, parameter_controls, problem_preview
 
 __all__ = [
-    "REPOSITORY", "colab_install_line", "colab_url", "load_driver_data", "prepare_driver_windows", "ImageData", "load_mnist", "subsample", "Outcome", "progress", "run_each", "stop_on_interrupt", "MLP", "sigmoid",
+    "REPOSITORY", "colab_install_line", "colab_url", "load_driver_data", "prepare_driver_windows", "ImageData", "load_mnist", "subsample", "Outcome", "Plateau", "progress", "run_each", "stop_on_interrupt", "MLP", "sigmoid",
     "LivePlot", "as_probability_function", "draw_predictions", "show_predictions", "show_problem", "PROBLEMS",
     "make_problem", "split_and_scale", "is_quick", "pick", "seed_everything", "NotebookRun", "start_notebook",
     "population_accuracy", "population_log_loss", "Controls", "parameter_controls", "problem_preview",

@@ -108,3 +108,29 @@ def run_each(run: Callable[[T], R], items: Iterable[T], description: str = "",
         finished = sum(not o.interrupted for o in outcomes)
         print(f"Interrupted: {finished} of {len(items)} runs finished and are kept; the rest did not run.")
     return outcomes
+
+
+class Plateau:
+    """Early stop on a fitness plateau: no improvement of the best fitness by more than ``min_delta`` for
+    ``patience`` consecutive generations.
+
+    Unlike stopping at 100 % training accuracy, this keeps improving the margin that the smooth part of the
+    fitness (the log-loss) still rewards after every training point is right. ``update(best_fitness)``
+    returns True when the run should stop.
+    """
+
+    def __init__(self, patience: int, min_delta: float = 1e-4) -> None:
+        from .validation import check_float, check_int
+
+        self.patience = check_int("patience", patience, 1)
+        self.min_delta = check_float("min_delta", min_delta, 0.0, float("inf"))
+        self.best = float("-inf")
+        self.stale = 0
+
+    def update(self, best_fitness: float) -> bool:
+        """Record this generation's best fitness; True once it has not improved for ``patience`` generations."""
+        if best_fitness > self.best + self.min_delta:
+            self.best, self.stale = best_fitness, 0
+        else:
+            self.stale += 1
+        return self.stale >= self.patience

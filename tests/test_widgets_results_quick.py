@@ -197,3 +197,11 @@ def test_progress_closes_an_early_stop_as_finished(monkeypatch):
     loop.close()
     assert (bars[0].n, bars[0].total) == (4, 4)
     assert list(edl.progress(range(5))) == list(range(5)) and (bars[1].n, bars[1].total) == (5, 5)
+
+
+def test_plateau_stops_after_patience_generations_without_improvement():
+    plateau = edl.Plateau(patience=3, min_delta=0.01)
+    assert [plateau.update(f) for f in [0.1, 0.5, 0.505, 0.509, 0.6, 0.6, 0.6, 0.6]] == \
+        [False, False, False, False, False, False, False, True]
+    with pytest.raises(ValueError, match="patience"):
+        edl.Plateau(patience=0)
