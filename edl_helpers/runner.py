@@ -53,9 +53,18 @@ def parse_value(text: str) -> object:
     return {"True": True, "False": False}.get(text, text)
 
 
-def results_table(directory: Path) -> str:
-    """A Markdown table of every ``*.json`` results file in ``directory``."""
-    return format_table({path.stem: json.loads(path.read_text()) for path in sorted(directory.glob("*.json"))})
+def results_table(directory: Path, stems: list[str], since: float = 0.0) -> str:
+    """A Markdown table of the results that the notebooks ``stems`` wrote into ``directory`` after ``since``.
+
+    Only this run's records: a JSON left in ``directory`` by an earlier run (another notebook, or this
+    notebook before it failed) is not a result of this run and is left out.
+    """
+    records = {}
+    for stem in stems:
+        path = directory / f"{stem}.json"
+        if path.exists() and path.stat().st_mtime >= since:
+            records[stem] = json.loads(path.read_text())
+    return format_table(records)
 
 
 def collect_table(notebooks: list[Path]) -> str:
@@ -172,13 +181,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.readme:
             update_readme(args.readme, table)
         return 0
+    if args.readme and not args.inplace:
+        parser.error("--readme quotes the notebooks' stored outputs: use it with --inplace or --collect")
     parameters = {name: parse_value(value) for name, value in args.p}
+    started = time.time()
     status = run(notebooks, args.quick, args.results_dir, args.inplace, parameters)
-    table = results_table(args.results_dir)
+    table = results_table(args.results_dir, [path.stem for path in notebooks], since=started)
     print(table)
     (args.results_dir / "results.md").write_text(table)
     if args.readme and status == 0:
-        update_readme(args.readme, table)
+        update_readme(args.readme, collect_table(find_notebooks(args.dir, [])))
     return status
 
 

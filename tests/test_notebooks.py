@@ -63,3 +63,24 @@ def test_readme_badges_and_package_url_agree_with_the_course_repository():
     assert project["urls"]["Repository"] == edl.REPOSITORY
     assert re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/", readme) == \
         [edl.REPOSITORY.removeprefix("https://github.com/")] * len(re.findall("colab.research.google.com/github", readme))
+
+
+RANGE_CALL = re.compile(r"(slider_controls|problem_controls|IntSlider|FloatSlider|Dropdown)\(")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_parameter_range_is_declared_once_in_the_parameters_cell(path):
+    """The parameters cell's #@param annotations are the only ranges: the controls are built from them."""
+    from edl_helpers.widgets import parse_parameters
+
+    cells = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    parameters_cell = source(cells[1])
+    declared = parse_parameters(parameters_cell)
+    assert declared, "the parameters cell declares its parameters with #@param"
+    namespace: dict = {}
+    exec(parameters_cell, {}, namespace)
+    for name, parameter in declared.items():
+        parameter.check(namespace[name])  # the defaults lie in their own declared ranges
+    assert "edl.parameter_controls(globals()" in source(cells[2]), "the cell after the parameters shows the controls"
+    for index, cell in enumerate(cells[2:], 2):
+        assert not RANGE_CALL.search(source(cell)), f"code cell {index} declares a second control or range"

@@ -32,7 +32,7 @@ def test_parse_value_like_papermill():
 
 def test_results_table_and_readme(tmp_path):
     (tmp_path / "01_numpy_mlp.json").write_text(json.dumps({"mlp_accuracy": 0.96667, "quick": False, "seconds": 4.2}))
-    table = runner.results_table(tmp_path)
+    table = runner.results_table(tmp_path, ["01_numpy_mlp"])
     assert "| 01_numpy_mlp | full | 4.2 | mlp_accuracy = 0.9667 |" in table
     pipe = runner.format_table({"08_x": {"best_architecture": "LSTM(224) | Dense(64)", "seconds": 1.0}})
     assert "best_architecture = LSTM(224) \\| Dense(64) |" in pipe
@@ -44,6 +44,22 @@ def test_results_table_and_readme(tmp_path):
     readme.write_text("no markers")
     with pytest.raises(ValueError, match="markers"):
         runner.update_readme(readme, table)
+
+
+def test_results_table_leaves_out_stale_records(tmp_path):
+    import os
+
+    (tmp_path / "01_numpy_mlp.json").write_text(json.dumps({"a": 1}))
+    (tmp_path / "02_old.json").write_text(json.dumps({"b": 2}))
+    os.utime(tmp_path / "01_numpy_mlp.json", (1_000, 1_000))  # written long before this run
+    assert runner.results_table(tmp_path, ["01_numpy_mlp", "02_old"], since=2_000).count("\n| 0") == 1
+    assert "02_old" in runner.results_table(tmp_path, ["02_old"], since=2_000)
+    assert "01_numpy_mlp" not in runner.results_table(tmp_path, ["01_numpy_mlp"], since=2_000)
+
+
+def test_readme_needs_stored_outputs():
+    with pytest.raises(SystemExit):
+        runner.main(["01", "--readme", "README.md"])
 
 
 def test_runner_executes_reports_and_stops_at_first_failing_cell(tmp_path, capsys):
