@@ -160,10 +160,11 @@ class Controls:
             if image is not None:
                 image.value = self.preview(**self.values())
 
+        label_width = f"{max(map(len, self.parameters), default=0) + 2}ch"  # line the sliders up
         if self.widgets_wanted:
             for name, parameter in self.parameters.items():
                 if parameter.kind in ("slider", "dropdown"):
-                    self.widgets[name] = _make_widget(ipywidgets, parameter, self.namespace[name])
+                    self.widgets[name] = _make_widget(ipywidgets, parameter, self.namespace[name], label_width)
             for name, widget in self.widgets.items():
                 widget.observe(self._writer(name, redraw), names="value")
         redraw()
@@ -181,9 +182,9 @@ class Controls:
         return write
 
 
-def _make_widget(ipywidgets: Any, parameter: Parameter, value: Any) -> Any:
+def _make_widget(ipywidgets: Any, parameter: Parameter, value: Any, label_width: str) -> Any:
     """A drop-down or a slider for ``parameter`` (works with ipywidgets 7 and 8)."""
-    style = {"description_width": "initial"}
+    style = {"description_width": label_width}
     if parameter.kind == "dropdown":
         return ipywidgets.Dropdown(options=list(parameter.choices), value=value, description=parameter.name,
                                    style=style)
