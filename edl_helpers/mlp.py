@@ -19,14 +19,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 class MLP:
     """``n_inputs -> middle_layer (tanh) -> 1 (sigmoid)`` binary classifier.
 
-    The flat parameter vector is ``[W1 (n_inputs x middle_layer), b1, W2 (middle_layer), b2]``.
+    The flat parameter vector is ``[W1 (n_inputs x middle_layer), b1, W2 (middle_layer), b2]``. Weights start
+    with LeCun's normal initialisation, ``N(0, 1/fan_in)`` (seeded by ``seed``); biases start at zero.
     """
 
     def __init__(self, n_inputs: int = 2, middle_layer: int = 10, seed: int = 0) -> None:
         self.n_inputs = check_int("n_inputs", n_inputs, 1)
         self.middle_layer = check_int("middle_layer", middle_layer, 1, 1024)
         rng = np.random.default_rng(check_int("seed", seed, 0, 2**32 - 1))
-        # Glorot-style initialisation: small enough that tanh is not saturated, large enough to break symmetry.
+        # LeCun normal initialisation (variance 1/fan-in; Glorot's would be 2/(fan-in + fan-out)): small enough
+        # that tanh is not saturated, different enough between hidden units to break their symmetry.
         self.W1 = rng.normal(0.0, np.sqrt(1.0 / self.n_inputs), (self.n_inputs, self.middle_layer))
         self.b1 = np.zeros(self.middle_layer)
         self.W2 = rng.normal(0.0, np.sqrt(1.0 / self.middle_layer), self.middle_layer)

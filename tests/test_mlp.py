@@ -31,6 +31,14 @@ def test_forward_and_predict_shapes():
         mlp.forward(np.zeros((3, 3)))
 
 
+
+def test_initialisation_is_lecun_normal_with_zero_biases():
+    mlp = edl.MLP(4, 500, seed=2)
+    assert np.var(mlp.W1) == pytest.approx(1 / 4, rel=0.1)      # fan-in 4
+    assert np.var(mlp.W2) == pytest.approx(1 / 500, rel=0.15)   # fan-in 500
+    assert not mlp.b1.any() and not mlp.b2.any()
+    np.testing.assert_array_equal(edl.MLP(4, 500, seed=2).get_parameters(), mlp.get_parameters())
+
 @settings(max_examples=25, deadline=None)
 @given(population=st.integers(1, 40), samples=st.integers(1, 60), hidden=st.integers(1, 12),
        inputs=st.integers(1, 4), seed=st.integers(0, 1000))
