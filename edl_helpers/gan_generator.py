@@ -92,7 +92,7 @@ class GeneratorMLP:
     def initial_population(self, size: int, rng: np.random.Generator) -> np.ndarray:
         """``size`` independently initialised genomes, ``(size, n_parameters)`` float32.
 
-        Weights are drawn from N(0, 1/fan_in) (Glorot-like, as in the course's MLP), biases start at zero,
+        Weights are drawn from N(0, 1/fan_in) (LeCun normal, as in the course's MLP), biases start at zero,
         so a new generator draws grey speckle around 0.5 whatever its latent input.
         """
         size = check_int("size", size, 1, 1_000_000)
