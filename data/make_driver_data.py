@@ -1,10 +1,11 @@
-"""Write data/driver_behavior.csv, the course's synthetic driver-behaviour data set (see data/README.md).
+"""Write edl_helpers/data/driver_behavior.csv, the course's synthetic driver-behaviour data set (data/README.md).
 
     python data/make_driver_data.py                  # the shipped file, from the shipped seed
     python data/make_driver_data.py --seed 7 --trips-per-class 20 --output /some/where.csv
 
-The simulator lives in the package (``edl_helpers.driver_synth``) so that ``load_driver_data()`` can rebuild
-the identical table where this folder is not available (Colab installs only the package).
+The file is package data: ``load_driver_data()`` reads these bytes wherever the package is installed (Colab
+too), so no learner depends on NumPy reproducing the random stream. ``tests/test_driver_data.py`` checks that
+this script still writes the identical file.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from edl_helpers.driver_synth import DEFAULT_SEED, DEFAULT_TRIPS_PER_CLASS, generate_driver_data
 
-OUTPUT = Path(__file__).resolve().parent / "driver_behavior.csv"
+OUTPUT = Path(__file__).resolve().parents[1] / "edl_helpers" / "data" / "driver_behavior.csv"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,8 +2,8 @@
 
 The CSV schema is that of the public Kaggle "Driving Behavior" data set (Cojocaru & Popescu, RoCHI 2022):
 ``AccX, AccY, AccZ, GyroX, GyroY, GyroZ, Class, Timestamp``, so the real files load with the same call. The
-course ships a synthetic copy (``data/driver_behavior.csv``, see ``data/README.md``); without the
-repository's ``data/`` folder (in Colab) :func:`load_driver_data` rebuilds it from its seed.
+course ships a synthetic copy as package data (``edl_helpers/data/driver_behavior.csv``, see
+``data/README.md``), so a checkout, a plain ``pip install`` and Colab all load the identical bytes.
 
 Scaling statistics come from the training windows only (:class:`ChannelScaling`). ``Timestamp`` is never a
 feature: each class was recorded in its own session, so the clock gives the label
@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .driver_synth import CHANNELS, CLASSES, COLUMNS, generate_driver_data
+from .driver_synth import CHANNELS, CLASSES, COLUMNS
 from .validation import check_choice, check_float, check_int
 
-DEFAULT_CSV = Path(__file__).resolve().parents[1] / "data" / "driver_behavior.csv"
+# The synthetic data set, shipped inside the package (written by data/make_driver_data.py).
+DEFAULT_CSV = resources.files(__package__) / "data" / "driver_behavior.csv"
 MIN_ROWS = 60  # 30 s at 2 rows a second: less than that cannot make a useful window
 SPLITS = ("train", "validation", "test")
 SCALINGS = ("standard", "minmax")
@@ -35,8 +37,7 @@ def load_driver_data(path: str | Path | None = None) -> pd.DataFrame:
     Args:
         path: a CSV with the columns ``AccX, AccY, AccZ, GyroX, GyroY, GyroZ, Class, Timestamp`` (any order,
             extra columns are reported and left out). ``None``: the course's synthetic data set,
-            ``data/driver_behavior.csv`` in a checkout of the repository, otherwise regenerated from its
-            seed (identical numbers; one sentence says so).
+            ``DEFAULT_CSV`` (package data, the same file wherever the package is installed).
 
     Returns:
         A DataFrame with exactly ``COLUMNS`` in that order: six float channels, ``Class`` (a string in
@@ -49,12 +50,8 @@ def load_driver_data(path: str | Path | None = None) -> pd.DataFrame:
             class label, or fewer than ``MIN_ROWS`` rows; the message names the column and the row.
     """
     if path is None:
-        if DEFAULT_CSV.is_file():
-            path = DEFAULT_CSV
-        else:
-            print("The repository's data/ folder is not available here (e.g. in Colab), so the synthetic "
-                  "driver data set is regenerated from its seed: the same numbers as data/driver_behavior.csv.")
-            return validate_driver_frame(generate_driver_data(), "the regenerated data set")
+        with resources.as_file(DEFAULT_CSV) as packaged:
+            return load_driver_data(packaged)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no driver-behaviour CSV at {path}")

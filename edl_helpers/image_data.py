@@ -2,9 +2,10 @@
 
 :func:`load_mnist` looks, in order, in a local data folder (``data_dir`` or ``$EDL_DATA_DIR``), in Keras'
 cache, in the Debian package ``dataset-fashion-mnist`` (Fashion-MNIST only), then asks Keras to download
-(if allowed), and as a last resort serves scikit-learn's bundled 8x8 digits upscaled to 28x28. It prints
-one line saying where the data came from (plus one sentence when it had to fall back). TensorFlow/Keras is
-imported only for the download, so importing this module stays fast.
+(if allowed, and unless ``$EDL_OFFLINE`` is set, as under pytest), and as a last resort serves
+scikit-learn's bundled 8x8 digits upscaled to 28x28. It prints one line saying where the data came from
+(plus one sentence when it had to fall back). TensorFlow/Keras is imported only for the download, so
+importing this module stays fast.
 
 Quick mode is not handled here: notebooks shrink the data themselves with :func:`subsample`.
 """
@@ -26,6 +27,7 @@ from .validation import check_choice, check_int
 DATASETS = ("mnist", "fashion_mnist")
 FALLBACK_NAME = "digits_fallback"
 DATA_DIR_VARIABLE = "EDL_DATA_DIR"
+OFFLINE_VARIABLE = "EDL_OFFLINE"  # set (to anything but "", "0"): never attempt a download
 
 DIGIT_NAMES = tuple(str(digit) for digit in range(10))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -134,7 +136,8 @@ def load_mnist(dataset: str = "mnist", *, data_dir: str | Path | None = None,
            set, so keep both data sets in subfolders if you have both.
         2. Keras' cache (``~/.keras/datasets/mnist.npz``, ``~/.keras/datasets/fashion-mnist/``), no network.
         3. Fashion-MNIST only: the Debian package ``dataset-fashion-mnist`` (``/usr/share/datasets/``).
-        4. If ``allow_download``: Keras' download (which caches it); any failure moves on.
+        4. If ``allow_download``: Keras' download (which caches it); any failure moves on. It is not even
+           attempted (it fails at once) when :func:`offline` (``$EDL_OFFLINE``, set under pytest).
         5. scikit-learn's bundled 8x8 digits, upscaled to 28x28, split 75/25 (stratified, fixed seed);
            ``name`` is then ``"digits_fallback"`` and one sentence says so.
 
@@ -205,6 +208,11 @@ def load_mnist(dataset: str = "mnist", *, data_dir: str | Path | None = None,
         print(f"{FALLBACK_NAME}: {len(result.y_train):,} train / {len(result.y_test):,} test images "
               "from scikit-learn's load_digits")
     return result
+
+
+def offline() -> bool:
+    """True when ``$EDL_OFFLINE`` is set to anything but "" or "0": loaders then never try the network."""
+    return os.environ.get(OFFLINE_VARIABLE, "").strip() not in ("", "0")
 
 
 def subsample(data: ImageData, n_train: int, n_test: int, seed: int = 0) -> ImageData:
@@ -288,10 +296,12 @@ def _idx_file(folder: Path, stem: str, kind: str) -> Path | None:
 
 
 def _idx_set(folder: Path, strict: bool) -> tuple[dict[str, np.ndarray], Path] | None:
-    """Load the four IDX files from ``folder``; ``None`` if absent (or, unless ``strict``, incomplete)."""
+    """Load the four IDX files from ``folder``; ``None`` if absent, if only the test pair is there (a test set
+    alone, such as the 10,000 MNIST test digits, is not a training set), or, unless ``strict``, if incomplete."""
     paths = {key: _idx_file(folder, stem, kind) for key, (stem, kind) in _IDX_FILES.items()}
     missing = [f"{stem}-{kind}-ubyte[.gz]" for key, (stem, kind) in _IDX_FILES.items() if paths[key] is None]
-    if len(missing) == len(paths) or (missing and not strict):
+    only_test = [key for key, path in paths.items() if path is None] == ["x_train", "y_train"]
+    if len(missing) == len(paths) or only_test or (missing and not strict):
         return None
     if missing:
         raise ValueError(f"{folder} holds only part of the IDX files; missing: {', '.join(missing)}")
@@ -348,7 +358,13 @@ def _checked(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]
 
 
 def _keras_download(dataset: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ask Keras to download (and cache) the data set; imports Keras, hence TensorFlow, only now."""
+    """Ask Keras to download (and cache) the data set; imports Keras, hence TensorFlow, only now.
+
+    Raises:
+        ConnectionError: at once, without touching the network, when :func:`offline`.
+    """
+    if offline():
+        raise ConnectionError(f"${OFFLINE_VARIABLE} is set: no download attempted")
     import keras
 
     module = keras.datasets.mnist if dataset == "mnist" else keras.datasets.fashion_mnist

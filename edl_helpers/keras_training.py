@@ -11,7 +11,9 @@ because every configuration is trained with a seed derived from the configuratio
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import hashlib
 import time
 import warnings
@@ -166,6 +168,23 @@ class CachedTrainer:
             self._bar.close()
 
 
+@functools.cache
+def enable_gpu_memory_growth() -> int:
+    """Let TensorFlow in this process take GPU memory as it needs it, instead of all of it at once.
+
+    Runs once per process (cached). Must come before TensorFlow first touches a GPU: a GPU already in use
+    keeps its setting (TensorFlow refuses the change; no error is raised here). Returns how many GPUs were
+    found: 0 on a CPU-only machine, where it changes nothing.
+    """
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    for gpu in gpus:
+        with contextlib.suppress(RuntimeError):  # "cannot be modified after being initialized"
+            tf.config.experimental.set_memory_growth(gpu, True)
+    return len(gpus)
+
+
 def process_map(workers: int = 2) -> MapFunction:
     """A ``map`` that runs the calls in ``workers`` separate processes (joblib's loky pool, kept warm).
 
@@ -173,6 +192,13 @@ def process_map(workers: int = 2) -> MapFunction:
     input order, so a DEAP toolbox can register it as its ``map``:
     ``toolbox.register("map", process_map(2))``. loky replaces a worker whose memory has grown by a few
     hundred MB (TensorFlow keeps some memory per trained model); the warning it prints then is silenced.
+
+    GPU runtimes (e.g. Colab's): by default TensorFlow grabs all of a GPU's memory in the first process that
+    uses it, so the second worker would fail. Every worker therefore calls :func:`enable_gpu_memory_growth`
+    before its first job, and the workers share the GPUs, each taking only what its models need (a pool
+    of ``workers`` trainings must still fit in the GPU's memory together). The calling process must not hold
+    the whole GPU either: if it trains too, it should call :func:`enable_gpu_memory_growth` before its own
+    first TensorFlow operation. On a CPU-only machine all this changes nothing.
     """
     from joblib import Parallel, delayed
 
@@ -180,7 +206,11 @@ def process_map(workers: int = 2) -> MapFunction:
     warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor",
                             category=UserWarning)
 
+    def call_in_worker(function: Callable[[Any], Any], item: Any) -> Any:
+        enable_gpu_memory_growth()
+        return function(item)
+
     def parallel_map(function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
-        return Parallel(n_jobs=workers, backend="loky")(delayed(function)(item) for item in items)
+        return Parallel(n_jobs=workers, backend="loky")(delayed(call_in_worker)(function, item) for item in items)
 
     return parallel_map
