@@ -62,6 +62,7 @@ def fit_and_score(build_model: Callable[[Config], Any], config: Config,
     where it was reached, which is how long to train when the model is refitted on more data.
     The model must be compiled with the metric behind ``monitor``.
     """
+    enable_gpu_memory_growth()  # before this process's first model: on a GPU runtime, leave memory to others
     import keras
 
     epochs = check_int("epochs", epochs, 1)

@@ -330,3 +330,14 @@ def test_import_does_not_load_tensorflow():
     code = ("import sys, edl_helpers.image_data; "
             "assert not {'tensorflow', 'keras'} & set(sys.modules), 'TensorFlow/Keras imported'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_offline_loaders_never_try_the_network(monkeypatch):
+    from edl_helpers import image_data
+
+    monkeypatch.setenv("EDL_OFFLINE", "1")
+    assert image_data.offline()
+    with pytest.raises(ConnectionError, match="no download attempted"):
+        image_data._keras_download("mnist")
+    monkeypatch.setenv("EDL_OFFLINE", "0")
+    assert not image_data.offline()
