@@ -332,12 +332,13 @@ def test_import_does_not_load_tensorflow():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
-def test_offline_loaders_never_try_the_network(monkeypatch):
-    from edl_helpers import image_data
+REAL_DOWNLOAD = image_data._keras_download  # taken at import, before the fixture above replaces it
 
+
+def test_offline_loaders_never_try_the_network(monkeypatch):
     monkeypatch.setenv("EDL_OFFLINE", "1")
     assert image_data.offline()
     with pytest.raises(ConnectionError, match="no download attempted"):
-        image_data._keras_download("mnist")
+        REAL_DOWNLOAD("mnist")
     monkeypatch.setenv("EDL_OFFLINE", "0")
     assert not image_data.offline()
