@@ -20,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 from deap import algorithms, base, creator, tools
 
+from .loops import Plateau, stop_on_interrupt
 from .mlp import MLP
 from .reproducibility import seed_everything
 from .scoring import population_accuracy, population_log_loss
@@ -36,7 +37,12 @@ class EvolutionResult:
         generations: generations run.
         evaluations: fitness evaluations spent, the initial population included.
         seconds: wall time of the run (initialisation, variation and evaluation).
-        solved: True when the run stopped early at 100 % training accuracy.
+        solved: True when the best individual reached 100 % training accuracy during the run.
+        evaluations_to_solve: fitness evaluations spent when the best individual first reached 100 %
+            training accuracy (``None`` if it never did): the run's time to solution, for the expected
+            running time (ERT) of a multi-seed check.
+        seconds_to_solve: wall time at that moment (``None`` if never solved).
+        interrupted: True when the learner pressed Stop (■) and the run returned its best so far.
     """
 
     best: np.ndarray
@@ -45,6 +51,9 @@ class EvolutionResult:
     evaluations: int
     seconds: float
     solved: bool
+    evaluations_to_solve: int | None = None
+    seconds_to_solve: float | None = None
+    interrupted: bool = False
 
 
 def _fitness_class() -> Any:
@@ -100,19 +109,24 @@ def _check_common(X: np.ndarray, Y: np.ndarray, middle_layer: int, seed: int, ge
 
 def evolve_weights_ga(X: np.ndarray, Y: np.ndarray, middle_layer: int = 10, seed: int = 0,
                       population_size: int = 100, generations: int = 300, crossover_probability: float = 0.5,
-                      mutation_probability: float = 0.2, loss_weight: float = 1.0,
+                      mutation_probability: float = 0.2, loss_weight: float = 1.0, patience: int = 50,
                       max_evaluations: int | None = None) -> EvolutionResult:
     """Evolve the MLP's weights with the GA of notebook 02 (its defaults are the notebook's).
 
     Uniform initialisation in [-1, 1], tournament selection (size 5), blend crossover (alpha 0.5),
     Gaussian mutation (sigma 0.1, indpb 0.25), ``eaSimple``-style generations with a hall of fame.
-    Stops at 100 % training accuracy, after ``generations``, or once ``max_evaluations`` have been spent
-    (checked after each generation, so a run may overshoot by less than one generation).
+    Stops when the best fitness has not improved for ``patience`` generations (:class:`edl_helpers.Plateau`;
+    reaching 100 % training accuracy does not stop it, the log-loss part of the fitness still improves),
+    after ``generations``, once ``max_evaluations`` have been spent (checked after each generation, so a
+    run may overshoot by less than one generation), or at Stop (■). ``patience >= generations`` turns the
+    plateau stop off. Records when the best first reached 100 % training accuracy
+    (``evaluations_to_solve``, ``seconds_to_solve``).
     """
     X, Y = _check_common(X, Y, middle_layer, seed, generations, loss_weight, max_evaluations)
     check_int("population_size", population_size, 2, 10**6)
     check_float("crossover_probability", crossover_probability, 0.0, 1.0)
     check_float("mutation_probability", mutation_probability, 0.0, 1.0)
+    check_int("patience", patience, 1, 10**7)
     if not hasattr(creator, "EDLGAIndividual"):
         creator.create("EDLGAIndividual", list, fitness=_fitness_class())
     genes = MLP(X.shape[1], middle_layer).n_parameters
@@ -132,30 +146,38 @@ def evolve_weights_ga(X: np.ndarray, Y: np.ndarray, middle_layer: int = 10, seed
     toolbox.evaluate_population(population)
     hall_of_fame = tools.HallOfFame(1)
     hall_of_fame.update(population)
-    evaluations = population_size
-    for generation in range(1, generations + 1):
-        offspring = toolbox.select(population, len(population))
-        offspring = algorithms.varAnd(offspring, toolbox, crossover_probability, mutation_probability)
-        invalid = [individual for individual in offspring if not individual.fitness.valid]
-        toolbox.evaluate_population(invalid)
-        evaluations += len(invalid)
-        population[:] = offspring
-        hall_of_fame.update(population)
-        if hall_of_fame[0].accuracy == 1.0 or (max_evaluations is not None and evaluations >= max_evaluations):
-            break
+    plateau = Plateau(patience)
+    evaluations, generation = population_size, 0
+    solved_at = (evaluations, time.perf_counter() - started) if hall_of_fame[0].accuracy == 1.0 else None
+    with stop_on_interrupt("the GA") as stop:
+        for generation in range(1, generations + 1):
+            offspring = toolbox.select(population, len(population))
+            offspring = algorithms.varAnd(offspring, toolbox, crossover_probability, mutation_probability)
+            invalid = [individual for individual in offspring if not individual.fitness.valid]
+            toolbox.evaluate_population(invalid)
+            evaluations += len(invalid)
+            population[:] = offspring
+            hall_of_fame.update(population)
+            if solved_at is None and hall_of_fame[0].accuracy == 1.0:
+                solved_at = (evaluations, time.perf_counter() - started)
+            if plateau.update(hall_of_fame[0].fitness.values[0]) or (
+                    max_evaluations is not None and evaluations >= max_evaluations):
+                break
     best = hall_of_fame[0]
-    return EvolutionResult(np.array(best), best.accuracy, generation, evaluations,
-                           time.perf_counter() - started, best.accuracy == 1.0)
+    return EvolutionResult(np.array(best), best.accuracy, generation, evaluations, time.perf_counter() - started,
+                           solved_at is not None, *(solved_at or (None, None)), interrupted=stop.interrupted)
 
 
 def _es_individual(individual_class: type, strategy_class: type, genes: int, min_strategy: float,
                    max_strategy: float) -> Any:
+    """Genes uniform in [-1, 1], each with a step size uniform in ``[min_strategy, max_strategy]``."""
     individual = individual_class(random.uniform(-1.0, 1.0) for _ in range(genes))
     individual.strategy = strategy_class(random.uniform(min_strategy, max_strategy) for _ in range(genes))
     return individual
 
 
 def _clamp_strategies(min_strategy: float, max_strategy: float) -> Callable:
+    """Decorate a DEAP operator so that every child's step sizes stay in ``[min_strategy, max_strategy]``."""
     def decorator(operator: Callable) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             children = operator(*args, **kwargs)
@@ -166,24 +188,39 @@ def _clamp_strategies(min_strategy: float, max_strategy: float) -> Callable:
     return decorator
 
 
+def _es_child(parents: list, toolbox: base.Toolbox) -> Any:
+    """One child of the (mu, lambda)-ES: two distinct parents recombined (with ``mu = 1``, a clone of the only
+    parent), then mutated, its fitness invalid. The parents themselves are never changed."""
+    if len(parents) >= 2:
+        child, _ = toolbox.mate(*(toolbox.clone(parent) for parent in random.sample(parents, 2)))
+    else:
+        child = toolbox.clone(parents[0])
+    child, = toolbox.mutate(child)
+    del child.fitness.values
+    return child
+
+
 def evolve_weights_es(X: np.ndarray, Y: np.ndarray, middle_layer: int = 10, seed: int = 0, mu: int = 10,
-                      lambda_: int = 100, generations: int = 300, crossover_probability: float = 0.6,
-                      mutation_probability: float = 0.3, min_strategy: float = 0.01, max_strategy: float = 0.5,
-                      loss_weight: float = 1.0, max_evaluations: int | None = None) -> EvolutionResult:
-    """Evolve the MLP's weights with the (mu, lambda) ES of notebook 03 (its defaults are the notebook's).
+                      lambda_: int = 100, generations: int = 300, min_strategy: float = 0.01,
+                      max_strategy: float = 0.5, loss_weight: float = 1.0, patience: int = 50,
+                      max_evaluations: int | None = None) -> EvolutionResult:
+    """Evolve the MLP's weights with the (mu, lambda)-ES of notebook 03 (its defaults are the notebook's).
 
     Every gene carries its own step size (strategy), drawn in ``[min_strategy, max_strategy]`` and kept
-    there; ``cxESBlend`` (alpha 0.1), ``mutESLogNormal`` (c 1, every gene), ``varOr`` offspring and the
-    best ``mu`` of the ``lambda_`` offspring as the next parents. Stops at 100 % training accuracy, after
-    ``generations``, or once ``max_evaluations`` have been spent (checked after each generation).
+    there. Each of the ``lambda_`` children of a generation is recombined from two distinct parents
+    (``cxESBlend``, alpha 0.1; with ``mu = 1`` a clone of the parent) **and** mutated (``mutESLogNormal``, c 1,
+    every gene); the best ``mu`` children become the next parents and every parent dies (comma selection).
+    Stops when the best fitness has not improved for ``patience`` generations (:class:`edl_helpers.Plateau`;
+    ``patience >= generations`` turns this off), after ``generations``, once ``max_evaluations`` have been
+    spent (checked after each generation), or at Stop (■). Records when the best first reached 100 %
+    training accuracy (``evaluations_to_solve``, ``seconds_to_solve``).
     """
     X, Y = _check_common(X, Y, middle_layer, seed, generations, loss_weight, max_evaluations)
     check_int("mu", mu, 1, 10**6)
     check_int("lambda_", lambda_, mu, 10**7)
-    check_float("crossover_probability", crossover_probability, 0.0, 1.0)
-    check_float("mutation_probability", mutation_probability, 0.0, 1.0 - crossover_probability)
     check_float("min_strategy", min_strategy, 1e-9, 10.0)
     check_float("max_strategy", max_strategy, min_strategy, 10.0)
+    check_int("patience", patience, 1, 10**7)
     if not hasattr(creator, "EDLESIndividual"):
         creator.create("EDLESIndividual", list, fitness=_fitness_class(), strategy=None)
     if not hasattr(creator, "EDLStrategy"):
@@ -207,16 +244,21 @@ def evolve_weights_es(X: np.ndarray, Y: np.ndarray, middle_layer: int = 10, seed
     toolbox.evaluate_population(population)
     hall_of_fame = tools.HallOfFame(1)
     hall_of_fame.update(population)
-    evaluations = mu
-    for generation in range(1, generations + 1):
-        offspring = algorithms.varOr(population, toolbox, lambda_, crossover_probability, mutation_probability)
-        invalid = [individual for individual in offspring if not individual.fitness.valid]
-        toolbox.evaluate_population(invalid)
-        evaluations += len(invalid)
-        hall_of_fame.update(offspring)
-        population[:] = toolbox.select(offspring, mu)
-        if hall_of_fame[0].accuracy == 1.0 or (max_evaluations is not None and evaluations >= max_evaluations):
-            break
+    plateau = Plateau(patience)
+    evaluations, generation = mu, 0
+    solved_at = (evaluations, time.perf_counter() - started) if hall_of_fame[0].accuracy == 1.0 else None
+    with stop_on_interrupt("the ES") as stop:
+        for generation in range(1, generations + 1):
+            offspring = [_es_child(population, toolbox) for _ in range(lambda_)]
+            toolbox.evaluate_population(offspring)
+            evaluations += lambda_
+            hall_of_fame.update(offspring)
+            population[:] = toolbox.select(offspring, mu)  # comma: only children can become parents
+            if solved_at is None and hall_of_fame[0].accuracy == 1.0:
+                solved_at = (evaluations, time.perf_counter() - started)
+            if plateau.update(hall_of_fame[0].fitness.values[0]) or (
+                    max_evaluations is not None and evaluations >= max_evaluations):
+                break
     best = hall_of_fame[0]
-    return EvolutionResult(np.array(best), best.accuracy, generation, evaluations,
-                           time.perf_counter() - started, best.accuracy == 1.0)
+    return EvolutionResult(np.array(best), best.accuracy, generation, evaluations, time.perf_counter() - started,
+                           solved_at is not None, *(solved_at or (None, None)), interrupted=stop.interrupted)

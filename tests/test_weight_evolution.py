@@ -69,6 +69,41 @@ def test_max_evaluations_stops_within_one_generation(evolve, size, largest_gener
     assert 300 <= result.evaluations < 300 + largest_generation
 
 
+
+def test_ga_keeps_improving_after_100_percent_and_stops_on_a_fitness_plateau(easy):
+    X, Y = easy
+    result = evolve_weights_ga(X, Y, middle_layer=4, seed=3, population_size=30, generations=2000, patience=10)
+    assert result.solved and result.evaluations_to_solve < result.evaluations  # went on after the first 100 %
+    assert 0 < result.seconds_to_solve <= result.seconds
+    assert result.generations < 2000 and not result.interrupted  # the plateau stopped it, not the cap
+    longer = evolve_weights_ga(X, Y, middle_layer=4, seed=3, population_size=30, generations=2000, patience=40)
+    assert longer.evaluations_to_solve == result.evaluations_to_solve  # same run up to the first 100 %
+    assert longer.generations > result.generations
+
+
+def test_ga_reports_an_unsolved_run_and_an_interrupted_one(monkeypatch):
+    X, Y = edl.make_problem("circles", 200, 5, 0)  # noisy: never 100 %
+    unsolved = evolve_weights_ga(X, Y, middle_layer=3, seed=0, population_size=20, generations=5)
+    assert not unsolved.solved and unsolved.evaluations_to_solve is None and unsolved.seconds_to_solve is None
+    calls = []
+    original = evaluate_individuals
+
+    def press_stop_at_the_fourth_evaluation(individuals, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return original(individuals, *args, **kwargs)
+
+    monkeypatch.setattr("edl_helpers.weight_evolution.evaluate_individuals", press_stop_at_the_fourth_evaluation)
+    stopped = evolve_weights_ga(X, Y, middle_layer=3, seed=0, population_size=20, generations=100)
+    assert stopped.interrupted and stopped.generations == 3  # cut short in generation 3, best so far kept
+    assert len(stopped.best) == edl.MLP(2, 3).n_parameters
+
+
+def test_ga_rejects_a_bad_patience(easy):
+    with pytest.raises(ValueError, match="patience"):
+        evolve_weights_ga(*easy, patience=0)
+
 def test_es_step_sizes_stay_within_their_bounds(easy, monkeypatch):
     X, Y = easy
     seen = []
@@ -84,12 +119,74 @@ def test_es_step_sizes_stay_within_their_bounds(easy, monkeypatch):
     assert seen and 0.05 <= min(seen) and max(seen) <= 0.2
 
 
+def test_es_child_is_recombined_and_mutated_and_leaves_its_parents_alone():
+    from deap import tools
+    from edl_helpers.weight_evolution import _clamp_strategies, _es_child, _es_individual, _fitness_class
+
+    if not hasattr(creator, "TestESIndividual"):
+        creator.create("TestESIndividual", list, fitness=_fitness_class(), strategy=None)
+        creator.create("TestStrategy", list)
+    toolbox = base.Toolbox()
+    toolbox.register("mate", tools.cxESBlend, alpha=0.1)
+    toolbox.register("mutate", tools.mutESLogNormal, c=1.0, indpb=1.0)
+    toolbox.decorate("mutate", _clamp_strategies(0.01, 0.5))
+    for mu in (1, 3):  # mu = 1: a (1, lambda)-ES, mutation only
+        parents = [_es_individual(creator.TestESIndividual, creator.TestStrategy, 6, 0.01, 0.5) for _ in range(mu)]
+        for parent in parents:
+            parent.fitness.values = (0.5,)
+        before = [(list(parent), list(parent.strategy)) for parent in parents]
+        children = [_es_child(parents, toolbox) for _ in range(20)]
+        assert [(list(parent), list(parent.strategy)) for parent in parents] == before  # parents untouched
+        for child in children:
+            assert not child.fitness.valid and all(child is not parent for parent in parents)
+            assert all(gene != parent_gene for parent in parents for gene, parent_gene in zip(child, parent))
+
+
+def test_es_comma_selection_never_keeps_a_parent(easy, monkeypatch):
+    X, Y = easy
+    generations, original = [], evaluate_individuals
+
+    def spy(individuals, *args, **kwargs):
+        generations.append([list(individual) for individual in individuals])
+        return original(individuals, *args, **kwargs)
+
+    monkeypatch.setattr("edl_helpers.weight_evolution.evaluate_individuals", spy)
+    result = evolve_weights_es(X, Y, middle_layer=3, seed=0, mu=4, lambda_=20, generations=10)
+    assert result.evaluations == 4 + 10 * 20 and len(generations) == 11  # every child is new and evaluated
+    for earlier, later in zip(generations, generations[1:]):
+        assert not any(genome in earlier for genome in later)  # no genome is carried over unchanged
+
+
+def test_es_with_a_single_parent_runs_mutation_only(easy):
+    result = evolve_weights_es(*easy, middle_layer=3, seed=0, mu=1, lambda_=10, generations=5)
+    assert result.generations == 5 and result.evaluations == 1 + 5 * 10
+
+
+def test_es_stops_on_a_fitness_plateau_and_reports_an_interruption(easy, monkeypatch):
+    X, Y = easy
+    result = evolve_weights_es(X, Y, middle_layer=4, seed=3, mu=5, lambda_=30, generations=2000, patience=10)
+    assert result.solved and result.evaluations_to_solve < result.evaluations  # went on after the first 100 %
+    assert result.generations < 2000 and not result.interrupted
+    calls, original = [], evaluate_individuals
+
+    def press_stop_at_the_fourth_evaluation(individuals, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return original(individuals, *args, **kwargs)
+
+    monkeypatch.setattr("edl_helpers.weight_evolution.evaluate_individuals", press_stop_at_the_fourth_evaluation)
+    stopped = evolve_weights_es(X, Y, middle_layer=4, seed=3, mu=5, lambda_=30, generations=100)
+    assert stopped.interrupted and stopped.generations == 3  # cut short in generation 3, best so far kept
+
+
 @pytest.mark.parametrize("evolve, kwargs, parameter", [
     (evolve_weights_ga, {"population_size": 1}, "population_size"),
     (evolve_weights_ga, {"crossover_probability": 1.5}, "crossover_probability"),
     (evolve_weights_ga, {"loss_weight": -1.0}, "loss_weight"),
     (evolve_weights_es, {"mu": 20, "lambda_": 10}, "lambda_"),
-    (evolve_weights_es, {"crossover_probability": 0.8, "mutation_probability": 0.5}, "mutation_probability"),
+    (evolve_weights_es, {"mu": 0}, "mu"),
+    (evolve_weights_es, {"patience": 0}, "patience"),
     (evolve_weights_es, {"min_strategy": 0.5, "max_strategy": 0.1}, "max_strategy"),
     (evolve_weights_es, {"max_evaluations": 0}, "max_evaluations"),
 ])
