@@ -8,6 +8,9 @@ use) is printed too, as context: part of its gain comes from the lower precision
 one whole DEAP GA generation (selection, blend crossover, Gaussian mutation, batched evaluation) shows where
 the time goes. The last line is the like-for-like ratio, ``speedup: <(a)/(b)>x``.
 
+Both sides run with BLAS and OpenMP limited to one thread (threadpoolctl): the loop's tiny products never use
+a second thread, and on a shared 2-core machine a threaded batched product measures the neighbours' load.
+
     python benchmarks/population_eval.py
 """
 from __future__ import annotations
@@ -16,6 +19,7 @@ import random
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from deap import algorithms, base, creator, tools
 
 import edl_helpers as edl
@@ -85,7 +89,8 @@ def main() -> None:
         individuals = offspring
     generation = sum(timings.values())
 
-    print(f"{POPULATION} individuals of a 2-{HIDDEN}-1 MLP ({mlp.n_parameters} parameters) on {POINTS} points")
+    print(f"{POPULATION} individuals of a 2-{HIDDEN}-1 MLP ({mlp.n_parameters} parameters) on {POINTS} points, "
+          "one thread")
     print(f"(a) per individual (set_parameters + forward), float64: {loop_seconds * 1e3:8.2f} ms "
           f"({loop_seconds / POPULATION * 1e6:.1f} us each)")
     print(f"(b) batched forward_population, float64:                {batch_seconds * 1e3:8.2f} ms "
@@ -99,4 +104,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with threadpool_limits(limits=1):
+        main()
