@@ -2,18 +2,16 @@
 
 Its weights live in one flat parameter vector, so the same network can be trained by backprop
 (:meth:`MLP.train`) or have its vector evolved (:meth:`MLP.set_parameters`), and a whole population of
-vectors can be run at once (:meth:`MLP.forward_population`).
+vectors can be run at once (:meth:`MLP.forward_population`). The math itself — forward pass, backprop
+gradients, Adam — is taught and written once, in notebook 01 (:mod:`edl_helpers.lessons.l01_backprop`,
+generated from its ``#@save`` cells); this class holds the weights, checks its inputs and adds the plumbing.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .lessons.l01_backprop import forward, sigmoid, train_backprop
 from .validation import check_finite_array, check_float, check_int
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function, written with tanh so it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 class MLP:
@@ -67,9 +65,7 @@ class MLP:
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Probability of class 1 for each row of ``X``: shape ``(n_samples,)``."""
-        X = self._check_inputs(X)
-        hidden = np.tanh(X @ self.W1 + self.b1)
-        return sigmoid(hidden @ self.W2 + self.b2[0])
+        return forward(self._check_inputs(X), self.W1, self.b1, self.W2, self.b2)[1]
 
     def forward_population(self, population: np.ndarray, X: np.ndarray, dtype: type = np.float32,
                            chunk: int = 64) -> np.ndarray:
@@ -114,9 +110,10 @@ class MLP:
         return float(np.mean(self.predict(X) == np.asarray(Y)))
 
     def train(self, X: np.ndarray, Y: np.ndarray, epochs: int = 2000, learning_rate: float = 0.02) -> list[float]:
-        """Backprop: full-batch gradient descent with Adam on the binary cross-entropy.
+        """Backprop: full-batch gradient descent with Adam on the binary cross-entropy — notebook 01's
+        ``train_backprop``, after checking the arguments.
 
-        Returns the loss after every epoch.
+        Returns the training loss of every epoch (measured before that epoch's update).
         """
         X = self._check_inputs(X)
         Y = check_finite_array("Y", Y, ndim=1)
@@ -124,23 +121,4 @@ class MLP:
             raise ValueError(f"X has {len(X)} rows but Y has {len(Y)} labels")
         epochs = check_int("epochs", epochs, 1, 1_000_000)
         learning_rate = check_float("learning_rate", learning_rate, 1e-6, 10.0)
-        params = [self.W1, self.b1, self.W2, self.b2]
-        m = [np.zeros_like(p) for p in params]
-        v = [np.zeros_like(p) for p in params]
-        beta1, beta2, eps = 0.9, 0.999, 1e-8
-        losses = []
-        for step in range(1, epochs + 1):
-            hidden = np.tanh(X @ self.W1 + self.b1)
-            out = sigmoid(hidden @ self.W2 + self.b2[0])
-            clipped = np.clip(out, 1e-12, 1 - 1e-12)
-            losses.append(float(-np.mean(Y * np.log(clipped) + (1 - Y) * np.log(1 - clipped))))
-            delta_out = (out - Y) / len(X)                     # dLoss/dz for sigmoid + cross-entropy
-            delta_hidden = np.outer(delta_out, self.W2) * (1 - hidden**2)
-            grads = [X.T @ delta_hidden, delta_hidden.sum(0), hidden.T @ delta_out, np.array([delta_out.sum()])]
-            for p, g, mi, vi in zip(params, grads, m, v):
-                mi *= beta1
-                mi += (1 - beta1) * g
-                vi *= beta2
-                vi += (1 - beta2) * g**2
-                p -= learning_rate * (mi / (1 - beta1**step)) / (np.sqrt(vi / (1 - beta2**step)) + eps)
-        return losses
+        return train_backprop(self, X, Y, epochs, learning_rate)

@@ -62,24 +62,13 @@ def show_predictions(model: Any, X: np.ndarray, Y: np.ndarray, name: str = "",
     plt.show()
 
 
-def _problem_figure(X: np.ndarray, Y: np.ndarray, name: str) -> plt.Figure:
+def problem_png(X: np.ndarray, Y: np.ndarray, name: str = "") -> bytes:
+    """Scatter plot of a two-dimensional labelled problem, rendered to PNG bytes (for an image widget)."""
+    import io
+
     fig, ax = plt.subplots(figsize=(4.5, 4))
     ax.scatter(X[:, 0], X[:, 1], c=Y, cmap="RdBu", edgecolors="k", s=18)
     ax.set_title(name)
-    return fig
-
-
-def show_problem(X: np.ndarray, Y: np.ndarray, name: str = "") -> None:
-    """Scatter plot of a two-dimensional labelled problem."""
-    _problem_figure(X, Y, name)
-    plt.show()
-
-
-def problem_png(X: np.ndarray, Y: np.ndarray, name: str = "") -> bytes:
-    """The same scatter plot as :func:`show_problem`, rendered to PNG bytes (for an image widget)."""
-    import io
-
-    fig = _problem_figure(X, Y, name)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=80)
     plt.close(fig)

@@ -91,3 +91,36 @@ def test_population_scores():
     np.testing.assert_allclose(edl.population_accuracy(probabilities, Y), [1.0, 0.0])
     losses = edl.population_log_loss(probabilities, Y)
     assert losses[0] < losses[1] and np.all(np.isfinite(edl.population_log_loss(np.array([[0.0, 1.0, 0.0]]), Y)))
+
+
+def test_backprop_gradients_match_finite_differences():
+    """Notebook 01's `gradients` (edl_helpers.lessons.l01_backprop) is the derivative of its `log_loss`."""
+    from edl_helpers.lessons.l01_backprop import forward, gradients, log_loss
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(15, 3)), rng.integers(0, 2, 15).astype(float)
+    mlp = edl.MLP(3, 4, seed=1)
+    mlp.b1, mlp.b2 = rng.normal(size=4), rng.normal(size=1)
+    parameters = [mlp.W1, mlp.b1, mlp.W2, mlp.b2]
+    hidden, probabilities = forward(X, *parameters)
+    for array, gradient in zip(parameters, gradients(X, Y, mlp.W2, hidden, probabilities)):
+        numeric = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            original = array[index]
+            array[index] = original + 1e-6
+            up = log_loss(forward(X, *parameters)[1], Y)
+            array[index] = original - 1e-6
+            down = log_loss(forward(X, *parameters)[1], Y)
+            array[index] = original
+            numeric[index] = (up - down) / 2e-6
+        np.testing.assert_allclose(gradient, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_mlp_runs_notebook_01s_backprop():
+    """`MLP.train` is notebook 01's `train_backprop`: the same losses and weights, bit for bit."""
+    from edl_helpers.lessons.l01_backprop import train_backprop
+
+    X, Y = edl.make_problem("moons", 100, 1, 0)
+    first, second = edl.MLP(2, 5, seed=3), edl.MLP(2, 5, seed=3)
+    assert first.train(X, Y, epochs=50) == train_backprop(second, X, Y, 50, 0.02)
+    np.testing.assert_array_equal(first.get_parameters(), second.get_parameters())

@@ -1,11 +1,21 @@
-"""The GA and ES collected for notebook 04, and the shared fitness and batched evaluation."""
+"""Notebook 02's GA and fitness (edl_helpers.lessons.l02_ga), and the ES collected from notebook 03 for notebook 04."""
 import numpy as np
 import pytest
 from deap import base, creator
 
 import edl_helpers as edl
-from edl_helpers.weight_evolution import (EvolutionResult, evaluate_individuals, evolve_weights_es,
-                                          evolve_weights_ga, weight_fitness)
+from edl_helpers.lessons.l02_ga import (EvolutionResult, evaluate_individuals, make_ga_toolbox, run_ga,
+                                        weight_fitness)
+from edl_helpers.weight_evolution import evolve_weights_es
+
+
+def notebook_02_ga(X, Y, middle_layer=10, seed=0, population_size=100, generations=300, patience=50,
+                      max_evaluations=None, evaluate=evaluate_individuals):
+    """Notebook 02's GA (its toolbox and run_ga, CXPB 0.5, MUTPB 0.2) on a 2-middle_layer-1 MLP."""
+    mlp = edl.MLP(X.shape[1], middle_layer)
+    toolbox = make_ga_toolbox(mlp.n_parameters, evaluate, mlp=mlp, loss_weight=1.0)
+    return run_ga(toolbox, X, Y, seed, population_size, generations, 0.5, 0.2, patience,
+                  max_evaluations=max_evaluations)
 
 
 @pytest.fixture(scope="module")
@@ -13,6 +23,15 @@ def easy():
     X, Y = edl.make_problem("blobs", 100, 1, 0)
     X_train, _, Y_train, _ = edl.split_and_scale(X, Y, test_fraction=0.3, seed=0)
     return X_train, Y_train
+
+
+def test_weight_evolution_uses_notebook_02s_fitness_and_result():
+    from edl_helpers import weight_evolution
+
+    assert weight_evolution.weight_fitness is weight_fitness
+    assert weight_evolution.evaluate_individuals is evaluate_individuals
+    assert weight_evolution.EvolutionResult is EvolutionResult
+    assert not hasattr(weight_evolution, "evolve_weights_ga")  # no second copy of the GA
 
 
 def test_weight_fitness_is_accuracy_minus_weighted_log_loss():
@@ -45,7 +64,7 @@ def test_evaluate_individuals_scores_the_whole_population_in_one_pass(easy):
         assert individual.fitness.values[0] == pytest.approx(expected, abs=1e-5)
 
 
-@pytest.mark.parametrize("evolve, size", [(evolve_weights_ga, {"population_size": 30}),
+@pytest.mark.parametrize("evolve, size", [(notebook_02_ga, {"population_size": 30}),
                                           (evolve_weights_es, {"mu": 5, "lambda_": 30})])
 def test_evolution_solves_an_easy_problem_and_repeats_exactly(easy, evolve, size):
     X, Y = easy
@@ -61,7 +80,7 @@ def test_evolution_solves_an_easy_problem_and_repeats_exactly(easy, evolve, size
 
 
 @pytest.mark.parametrize("evolve, size, largest_generation", [
-    (evolve_weights_ga, {"population_size": 20}, 20), (evolve_weights_es, {"mu": 4, "lambda_": 20}, 20)])
+    (notebook_02_ga, {"population_size": 20}, 20), (evolve_weights_es, {"mu": 4, "lambda_": 20}, 20)])
 def test_max_evaluations_stops_within_one_generation(evolve, size, largest_generation):
     X, Y = edl.make_problem("circles", 200, 5, 0)  # noisy: never 100 %, so only the budget stops it
     result = evolve(X, Y, middle_layer=3, seed=0, generations=10**6, max_evaluations=300, **size)
@@ -72,18 +91,18 @@ def test_max_evaluations_stops_within_one_generation(evolve, size, largest_gener
 
 def test_ga_keeps_improving_after_100_percent_and_stops_on_a_fitness_plateau(easy):
     X, Y = easy
-    result = evolve_weights_ga(X, Y, middle_layer=4, seed=3, population_size=30, generations=2000, patience=10)
+    result = notebook_02_ga(X, Y, middle_layer=4, seed=3, population_size=30, generations=2000, patience=10)
     assert result.solved and result.evaluations_to_solve < result.evaluations  # went on after the first 100 %
     assert 0 < result.seconds_to_solve <= result.seconds
     assert result.generations < 2000 and not result.interrupted  # the plateau stopped it, not the cap
-    longer = evolve_weights_ga(X, Y, middle_layer=4, seed=3, population_size=30, generations=2000, patience=40)
+    longer = notebook_02_ga(X, Y, middle_layer=4, seed=3, population_size=30, generations=2000, patience=40)
     assert longer.evaluations_to_solve == result.evaluations_to_solve  # same run up to the first 100 %
     assert longer.generations > result.generations
 
 
-def test_ga_reports_an_unsolved_run_and_an_interrupted_one(monkeypatch):
+def test_ga_reports_an_unsolved_run_and_an_interrupted_one():
     X, Y = edl.make_problem("circles", 200, 5, 0)  # noisy: never 100 %
-    unsolved = evolve_weights_ga(X, Y, middle_layer=3, seed=0, population_size=20, generations=5)
+    unsolved = notebook_02_ga(X, Y, middle_layer=3, seed=0, population_size=20, generations=5)
     assert not unsolved.solved and unsolved.evaluations_to_solve is None and unsolved.seconds_to_solve is None
     calls = []
     original = evaluate_individuals
@@ -94,15 +113,16 @@ def test_ga_reports_an_unsolved_run_and_an_interrupted_one(monkeypatch):
             raise KeyboardInterrupt
         return original(individuals, *args, **kwargs)
 
-    monkeypatch.setattr("edl_helpers.weight_evolution.evaluate_individuals", press_stop_at_the_fourth_evaluation)
-    stopped = evolve_weights_ga(X, Y, middle_layer=3, seed=0, population_size=20, generations=100)
+    stopped = notebook_02_ga(X, Y, middle_layer=3, seed=0, population_size=20, generations=100,
+                                evaluate=press_stop_at_the_fourth_evaluation)
     assert stopped.interrupted and stopped.generations == 3  # cut short in generation 3, best so far kept
     assert len(stopped.best) == edl.MLP(2, 3).n_parameters
 
 
 def test_ga_rejects_a_bad_patience(easy):
     with pytest.raises(ValueError, match="patience"):
-        evolve_weights_ga(*easy, patience=0)
+        notebook_02_ga(*easy, patience=0)
+
 
 def test_es_step_sizes_stay_within_their_bounds(easy, monkeypatch):
     X, Y = easy
@@ -181,9 +201,6 @@ def test_es_stops_on_a_fitness_plateau_and_reports_an_interruption(easy, monkeyp
 
 
 @pytest.mark.parametrize("evolve, kwargs, parameter", [
-    (evolve_weights_ga, {"population_size": 1}, "population_size"),
-    (evolve_weights_ga, {"crossover_probability": 1.5}, "crossover_probability"),
-    (evolve_weights_ga, {"loss_weight": -1.0}, "loss_weight"),
     (evolve_weights_es, {"mu": 20, "lambda_": 10}, "lambda_"),
     (evolve_weights_es, {"mu": 0}, "mu"),
     (evolve_weights_es, {"patience": 0}, "patience"),
