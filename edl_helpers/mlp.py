@@ -3,14 +3,14 @@
 Its weights live in one flat parameter vector, so the same network can be trained by backprop
 (:meth:`MLP.train`) or have its vector evolved (:meth:`MLP.set_parameters`), and a whole population of
 vectors can be run at once (:meth:`MLP.forward_population`). The math itself — forward pass, backprop
-gradients, Adam — is taught and written once, in notebook 01 (:mod:`edl_helpers.lessons.l01_backprop`,
+gradients, Adam — is taught and written once, in notebook 01 (:mod:`edl_lessons.l01_backprop`,
 generated from its ``#@save`` cells); this class holds the weights, checks its inputs and adds the plumbing.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .lessons.l01_backprop import forward, sigmoid, train_backprop
+from edl_lessons.l01_backprop import forward, sigmoid, train_backprop
 from .validation import check_finite_array, check_float, check_int
 
 

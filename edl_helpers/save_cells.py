@@ -2,10 +2,10 @@
 
 The cell that teaches a piece of code is its one source; its first line is ``#@save`` (as in the d2l book).
 This script copies the saved cells of each notebook of :data:`LESSONS`, in order, into a generated module of
-:mod:`edl_helpers.lessons`, which the package and later notebooks import
-(``from edl_helpers.lessons.l02_ga import run_ga``)::
+:mod:`edl_lessons`, which the package and later notebooks import
+(``from edl_lessons.l02_ga import run_ga``)::
 
-    python -m edl_helpers.save_cells           # rewrite edl_helpers/lessons/*.py from the notebooks
+    python -m edl_helpers.save_cells           # rewrite edl_lessons/*.py from the notebooks
     python -m edl_helpers.save_cells --check   # exit 1, naming the cells, when a module is out of date
 
 ``tests/test_saved_cells.py`` runs the check in CI. A saved cell must be importable code: imports,
@@ -25,10 +25,10 @@ from pathlib import Path
 MARK = "#@save"
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOKS = PACKAGE.parent / "notebooks"
-LESSONS_DIR = PACKAGE / "lessons"
+LESSONS_DIR = PACKAGE.parent / "edl_lessons"
 COMMAND = "python -m edl_helpers.save_cells"
 
-#: notebook (file stem) -> generated module of ``edl_helpers.lessons``
+#: notebook (file stem) -> generated module of ``edl_lessons``
 LESSONS = {
     "01_numpy_mlp": "l01_backprop",
     "02_ga_weights": "l02_ga",
@@ -130,7 +130,7 @@ def module_path(notebook: str) -> Path:
 def differences(notebook: str) -> list[str]:
     """What differs between the saved cells of ``notebook`` and its generated module (empty when in step)."""
     path = module_path(notebook)
-    relative = f"edl_helpers/lessons/{path.name}"
+    relative = f"edl_lessons/{path.name}"
     expected = module_source(notebook)
     if not path.exists():
         return [f"{relative} is missing: run `{COMMAND}`"]
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             status |= bool(problems)
         else:
             module_path(notebook).write_text(module_source(notebook), encoding="utf-8")
-            print(f"notebooks/{notebook}.ipynb -> edl_helpers/lessons/{module_path(notebook).name}")
+            print(f"notebooks/{notebook}.ipynb -> edl_lessons/{module_path(notebook).name}")
     return status
 
 

@@ -6,7 +6,7 @@ backprop. Notebook 03 checks that, for the same seed, its own run and :func:`evo
 identical individual.
 
 The GA needs no such copy: notebook 02's own cells (its fitness, toolbox and ``run_ga``) are saved into
-:mod:`edl_helpers.lessons.l02_ga`, which notebook 04 imports. The ES maximises that same fitness (DEAP
+:mod:`edl_lessons.l02_ga`, which notebook 04 imports. The ES maximises that same fitness (DEAP
 weights ``(1.0,)``): :func:`weight_fitness`, training accuracy minus ``loss_weight`` times the log-loss, with
 one batched :meth:`edl_helpers.MLP.forward_population` per generation (:func:`evaluate_individuals`). Both,
 and :class:`EvolutionResult`, are notebook 02's, re-exported here for notebook 03.
@@ -20,7 +20,7 @@ from typing import Any, Callable
 import numpy as np
 from deap import base, creator, tools
 
-from .lessons.l02_ga import EvolutionResult, evaluate_individuals, weight_fitness
+from edl_lessons.l02_ga import EvolutionResult, evaluate_individuals, weight_fitness
 from .loops import Plateau, stop_on_interrupt
 from .mlp import MLP
 from .reproducibility import seed_everything

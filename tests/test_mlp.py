@@ -94,8 +94,8 @@ def test_population_scores():
 
 
 def test_backprop_gradients_match_finite_differences():
-    """Notebook 01's `gradients` (edl_helpers.lessons.l01_backprop) is the derivative of its `log_loss`."""
-    from edl_helpers.lessons.l01_backprop import forward, gradients, log_loss
+    """Notebook 01's `gradients` (edl_lessons.l01_backprop) is the derivative of its `log_loss`."""
+    from edl_lessons.l01_backprop import forward, gradients, log_loss
 
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(15, 3)), rng.integers(0, 2, 15).astype(float)
@@ -118,7 +118,7 @@ def test_backprop_gradients_match_finite_differences():
 
 def test_mlp_runs_notebook_01s_backprop():
     """`MLP.train` is notebook 01's `train_backprop`: the same losses and weights, bit for bit."""
-    from edl_helpers.lessons.l01_backprop import train_backprop
+    from edl_lessons.l01_backprop import train_backprop
 
     X, Y = edl.make_problem("moons", 100, 1, 0)
     first, second = edl.MLP(2, 5, seed=3), edl.MLP(2, 5, seed=3)

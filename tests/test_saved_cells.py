@@ -1,4 +1,4 @@
-"""The package's copies of the notebooks' ``#@save`` cells (edl_helpers/lessons/) are in step with the notebooks."""
+"""The package's copies of the notebooks' ``#@save`` cells (edl_lessons/) are in step with the notebooks."""
 import importlib
 import json
 import shutil
@@ -24,7 +24,7 @@ def test_every_notebook_with_saved_cells_has_a_module():
 
 @pytest.mark.parametrize("notebook", sorted(LESSONS))
 def test_generated_module_imports(notebook):
-    module = importlib.import_module(f"edl_helpers.lessons.{LESSONS[notebook]}")
+    module = importlib.import_module(f"edl_lessons.{LESSONS[notebook]}")
     assert module.__doc__.startswith(f"Generated from notebooks/{notebook}.ipynb")
 
 

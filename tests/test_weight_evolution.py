@@ -1,10 +1,10 @@
-"""Notebook 02's GA and fitness (edl_helpers.lessons.l02_ga), and the ES collected from notebook 03 for notebook 04."""
+"""Notebook 02's GA and fitness (edl_lessons.l02_ga), and the ES collected from notebook 03 for notebook 04."""
 import numpy as np
 import pytest
 from deap import base, creator
 
 import edl_helpers as edl
-from edl_helpers.lessons.l02_ga import (EvolutionResult, evaluate_individuals, make_ga_toolbox, run_ga,
+from edl_lessons.l02_ga import (EvolutionResult, evaluate_individuals, make_ga_toolbox, run_ga,
                                         weight_fitness)
 from edl_helpers.weight_evolution import evolve_weights_es
 
