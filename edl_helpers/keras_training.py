@@ -164,8 +164,11 @@ class CachedTrainer:
         return np.maximum.accumulate([result.score for result in self.history])
 
     def close(self) -> None:
-        """Close the progress bar (when a search stops before its budget)."""
+        """Close the progress bar (when a search stops before its budget): it ends at the trainings done,
+        not in the red style of an unfinished bar."""
         if self._bar is not None:
+            self._bar.total = self._bar.n
+            self._bar.refresh()
             self._bar.close()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edl_lessons.l01_backprop import forward, sigmoid, train_backprop
+from edl_lessons.l01_backprop import forward_pass, sigmoid, train_backprop
 from .validation import check_finite_array, check_float, check_int
 
 
@@ -65,7 +65,7 @@ class MLP:
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Probability of class 1 for each row of ``X``: shape ``(n_samples,)``."""
-        return forward(self._check_inputs(X), self.W1, self.b1, self.W2, self.b2)[1]
+        return forward_pass(self._check_inputs(X), self.W1, self.b1, self.W2, self.b2)[1]
 
     def forward_population(self, population: np.ndarray, X: np.ndarray, dtype: type = np.float32,
                            chunk: int = 64) -> np.ndarray:
@@ -74,8 +74,8 @@ class MLP:
         Args:
             population: ``(P, n_parameters)`` array (or a list of P vectors, e.g. DEAP individuals).
             X: ``(n_samples, n_inputs)`` inputs.
-            dtype: ``np.float32`` (default, like Keras and PyTorch: about 7x faster, since NumPy's
-                float32 ``tanh`` is vectorised) or ``np.float64`` for agreement with :meth:`forward`
+            dtype: ``np.float32`` (default, like Keras and PyTorch: about 4x faster, since NumPy's
+                float32 ``tanh`` is vectorised: ``benchmarks/population_eval.py``) or ``np.float64`` for agreement with :meth:`forward`
                 to ~1e-15 instead of ~1e-7.
             chunk: individuals processed together; keeps the working set in the CPU cache.
 

@@ -12,7 +12,7 @@ def sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def forward(X, W1, b1, W2, b2):
+def forward_pass(X, W1, b1, W2, b2):
     """The MLP on every row of X: hidden activations (rows, units) and probabilities of class 1 (rows,)."""
     hidden = np.tanh(X @ W1 + b1)
     return hidden, sigmoid(hidden @ W2 + b2[0])
@@ -53,7 +53,7 @@ def train_backprop(network, X, Y, epochs, learning_rate):
     v = [np.zeros_like(p) for p in parameters]
     losses = []
     for step in range(1, epochs + 1):
-        hidden, probabilities = forward(X, *parameters)
+        hidden, probabilities = forward_pass(X, *parameters)
         losses.append(log_loss(probabilities, Y))
         adam_step(parameters, gradients(X, Y, network.W2, hidden, probabilities), m, v, step, learning_rate)
     return losses

@@ -95,22 +95,22 @@ def test_population_scores():
 
 def test_backprop_gradients_match_finite_differences():
     """Notebook 01's `gradients` (edl_lessons.l01_backprop) is the derivative of its `log_loss`."""
-    from edl_lessons.l01_backprop import forward, gradients, log_loss
+    from edl_lessons.l01_backprop import forward_pass, gradients, log_loss
 
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(15, 3)), rng.integers(0, 2, 15).astype(float)
     mlp = edl.MLP(3, 4, seed=1)
     mlp.b1, mlp.b2 = rng.normal(size=4), rng.normal(size=1)
     parameters = [mlp.W1, mlp.b1, mlp.W2, mlp.b2]
-    hidden, probabilities = forward(X, *parameters)
+    hidden, probabilities = forward_pass(X, *parameters)
     for array, gradient in zip(parameters, gradients(X, Y, mlp.W2, hidden, probabilities)):
         numeric = np.zeros_like(array)
         for index in np.ndindex(array.shape):
             original = array[index]
             array[index] = original + 1e-6
-            up = log_loss(forward(X, *parameters)[1], Y)
+            up = log_loss(forward_pass(X, *parameters)[1], Y)
             array[index] = original - 1e-6
-            down = log_loss(forward(X, *parameters)[1], Y)
+            down = log_loss(forward_pass(X, *parameters)[1], Y)
             array[index] = original
             numeric[index] = (up - down) / 2e-6
         np.testing.assert_allclose(gradient, numeric, rtol=1e-5, atol=1e-8)
