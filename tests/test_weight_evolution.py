@@ -211,3 +211,25 @@ def test_bad_settings_raise_naming_the_parameter(easy, evolve, kwargs, parameter
     X, Y = easy
     with pytest.raises(ValueError, match=parameter):
         evolve(X, Y, **kwargs)
+
+
+def test_one_stop_ends_a_multi_seed_check_of_the_ga():
+    """Notebook 02's reliability check (edl.run_each over seeds): one KeyboardInterrupt ends the whole cell."""
+    X, Y = edl.make_problem("circles", 200, 5, 0)
+    calls, started = [], []
+
+    def press_stop_once_in_the_second_seed(individuals, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 9:  # the second seed's fourth evaluation (each run: 1 initial + 5 generations here)
+            raise KeyboardInterrupt
+        return evaluate_individuals(individuals, *args, **kwargs)
+
+    def run(seed):
+        started.append(seed)
+        return notebook_02_ga(X, Y, middle_layer=3, seed=seed, population_size=20, generations=5,
+                              evaluate=press_stop_once_in_the_second_seed)
+
+    outcomes = edl.run_each(run, range(20), show_progress=False)
+    assert started == [0, 1], "no seed starts after the one that was stopped"
+    assert [o.interrupted for o in outcomes] == [False, True]
+    assert not outcomes[0].result.interrupted and outcomes[1].result.interrupted  # kept, and marked
