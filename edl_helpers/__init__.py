@@ -1,7 +1,24 @@
 """edl_helpers: the plumbing behind the *Evolutionary Deep Learning, hands-on* notebooks.
 
-The algorithms being taught live in the notebooks; this package holds what they share: toy problems,
-the NumPy MLP and its batched population forward pass, plots, widgets, quick mode and results reporting.
+What a lesson *teaches* is written once, on its notebook page, and gathered by ``python -m
+edl_helpers.save_cells`` into the generated package :mod:`edl_lessons` (``l01_backprop``, ``l02_ga``, ...).
+This package holds what the lessons *use*. Its modules are flat and named for what they hold; by course part:
+
+=====================  =====================================================================================
+every notebook         ``course`` (badge and install facts), ``widgets`` (one control per parameter), ``quick``
+                       (``EDL_QUICK``), ``loops`` (progress bars, Stop, plateau stop), ``results`` and
+                       ``runner`` (results records, the course runner), ``reproducibility``, ``validation``,
+                       ``comparison`` (paired differences over seeds), ``save_cells`` (the ``#@save`` tool)
+01–04 NumPy MLP        ``problems`` (five toy problems), ``mlp`` (the MLP around notebook 01's backprop, its
+                       batched population pass), ``scoring`` (population accuracy and log-loss), ``plotting``
+                       (decision surfaces, live curves), ``weight_evolution`` (notebook 03's ES for 04)
+05–06 Keras weights    ``keras_models``, ``keras_params`` (weights as one vector), ``keras_population``
+                       (a population through a Dense stack in one pass), ``image_data`` ((Fashion-)MNIST
+                       offline), ``es_noise`` (06's noise table)
+07–08 hyperparameters  ``driver_data`` and ``driver_synth`` (07's telemetry), ``keras_training`` (train and
+and architectures      score one candidate, cache, budget, process pool), ``architecture_genome`` (08)
+09 GAN                 ``gan_generator`` (a NumPy generator whose parameters are a genome), ``gan_metrics``
+=====================  =====================================================================================
 """
 from .comparison import PairedDifference, paired_difference
 from .course import REPOSITORY, colab_install_line, colab_url
