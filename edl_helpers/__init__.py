@@ -11,7 +11,7 @@ every notebook         ``course`` (badge and install facts), ``widgets`` (one co
                        ``comparison`` (paired differences over seeds), ``save_cells`` (the ``#@save`` tool)
 01–04 NumPy MLP        ``problems`` (five toy problems), ``mlp`` (the MLP around notebook 01's backprop, its
                        batched population pass), ``scoring`` (population accuracy and log-loss), ``plotting``
-                       (decision surfaces, live curves), ``weight_evolution`` (notebook 03's ES for 04)
+                       (decision surfaces, live curves)
 05–06 Keras weights    ``keras_models``, ``keras_params`` (weights as one vector), ``keras_population``
                        (a population through a Dense stack in one pass), ``image_data`` ((Fashion-)MNIST
                        offline), ``es_noise`` (06's noise table)

@@ -32,6 +32,7 @@ COMMAND = "python -m edl_helpers.save_cells"
 LESSONS = {
     "01_numpy_mlp": "l01_backprop",
     "02_ga_weights": "l02_ga",
+    "03_es_weights": "l03_es",
 }
 
 

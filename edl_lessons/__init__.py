@@ -10,7 +10,9 @@ forward passes, results). A lesson's module is named for its notebook, so the co
 * :mod:`.l01_backprop` — notebook 01: the MLP's forward pass, backprop gradients and Adam training loop
   (used by :class:`edl_helpers.MLP`);
 * :mod:`.l02_ga` — notebook 02: the GA's fitness, DEAP toolbox and generation loop (``run_ga``), reused by
-  the later notebooks.
+  the later notebooks;
+* :mod:`.l03_es` — notebook 03: the (μ, λ)-ES's toolbox, child and generation loop (``run_es``), reused by
+  notebook 04's comparison.
 
 ``tests/test_saved_cells.py`` fails when a module and its notebook disagree.
 """

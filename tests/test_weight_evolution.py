@@ -1,12 +1,12 @@
-"""Notebook 02's GA and fitness (edl_lessons.l02_ga), and the ES collected from notebook 03 for notebook 04."""
+"""Notebook 02's GA and fitness (edl_lessons.l02_ga) and notebook 03's ES (edl_lessons.l03_es), as notebook 04 uses them."""
 import numpy as np
 import pytest
 from deap import base, creator
 
 import edl_helpers as edl
-from edl_lessons.l02_ga import (EvolutionResult, evaluate_individuals, make_ga_toolbox, run_ga,
-                                        weight_fitness)
-from edl_helpers.weight_evolution import evolve_weights_es
+from edl_lessons import l03_es
+from edl_lessons.l02_ga import EvolutionResult, evaluate_individuals, make_ga_toolbox, run_ga, weight_fitness
+from edl_lessons.l03_es import make_child, make_es_toolbox, run_es
 
 
 def notebook_02_ga(X, Y, middle_layer=10, seed=0, population_size=100, generations=300, patience=50,
@@ -18,6 +18,14 @@ def notebook_02_ga(X, Y, middle_layer=10, seed=0, population_size=100, generatio
                   max_evaluations=max_evaluations)
 
 
+def notebook_03_es(X, Y, middle_layer=10, seed=0, mu=10, lambda_=100, generations=300, patience=50,
+                   min_strategy=0.01, max_strategy=0.5, max_evaluations=None, evaluate=evaluate_individuals):
+    """Notebook 03's (mu, lambda)-ES (its toolbox and run_es, as notebook 04 runs it) on a 2-middle_layer-1 MLP."""
+    mlp = edl.MLP(X.shape[1], middle_layer)
+    toolbox = make_es_toolbox(mlp.n_parameters, min_strategy, max_strategy, evaluate, mlp=mlp, loss_weight=1.0)
+    return run_es(toolbox, X, Y, seed, mu, lambda_, generations, patience, max_evaluations=max_evaluations)
+
+
 @pytest.fixture(scope="module")
 def easy():
     X, Y = edl.make_problem("blobs", 100, 1, 0)
@@ -25,13 +33,9 @@ def easy():
     return X_train, Y_train
 
 
-def test_weight_evolution_uses_notebook_02s_fitness_and_result():
-    from edl_helpers import weight_evolution
-
-    assert weight_evolution.weight_fitness is weight_fitness
-    assert weight_evolution.evaluate_individuals is evaluate_individuals
-    assert weight_evolution.EvolutionResult is EvolutionResult
-    assert not hasattr(weight_evolution, "evolve_weights_ga")  # no second copy of the GA
+def test_the_es_reuses_notebook_02s_result_and_copies_no_ga():
+    assert l03_es.EvolutionResult is EvolutionResult
+    assert not hasattr(l03_es, "run_ga") and not hasattr(l03_es, "weight_fitness")  # no second copy
 
 
 def test_weight_fitness_is_accuracy_minus_weighted_log_loss():
@@ -65,7 +69,7 @@ def test_evaluate_individuals_scores_the_whole_population_in_one_pass(easy):
 
 
 @pytest.mark.parametrize("evolve, size", [(notebook_02_ga, {"population_size": 30}),
-                                          (evolve_weights_es, {"mu": 5, "lambda_": 30})])
+                                          (notebook_03_es, {"mu": 5, "lambda_": 30})])
 def test_evolution_solves_an_easy_problem_and_repeats_exactly(easy, evolve, size):
     X, Y = easy
     first = evolve(X, Y, middle_layer=4, seed=3, generations=200, **size)
@@ -80,7 +84,7 @@ def test_evolution_solves_an_easy_problem_and_repeats_exactly(easy, evolve, size
 
 
 @pytest.mark.parametrize("evolve, size, largest_generation", [
-    (notebook_02_ga, {"population_size": 20}, 20), (evolve_weights_es, {"mu": 4, "lambda_": 20}, 20)])
+    (notebook_02_ga, {"population_size": 20}, 20), (notebook_03_es, {"mu": 4, "lambda_": 20}, 20)])
 def test_max_evaluations_stops_within_one_generation(evolve, size, largest_generation):
     X, Y = edl.make_problem("circles", 200, 5, 0)  # noisy: never 100 %, so only the budget stops it
     result = evolve(X, Y, middle_layer=3, seed=0, generations=10**6, max_evaluations=300, **size)
@@ -124,7 +128,7 @@ def test_ga_rejects_a_bad_patience(easy):
         notebook_02_ga(*easy, patience=0)
 
 
-def test_es_step_sizes_stay_within_their_bounds(easy, monkeypatch):
+def test_es_step_sizes_stay_within_their_bounds(easy):
     X, Y = easy
     seen = []
     original = evaluate_individuals
@@ -133,36 +137,27 @@ def test_es_step_sizes_stay_within_their_bounds(easy, monkeypatch):
         seen.extend(s for individual in individuals for s in individual.strategy)
         return original(individuals, *args, **kwargs)
 
-    monkeypatch.setattr("edl_helpers.weight_evolution.evaluate_individuals", spy)
-    evolve_weights_es(X, Y, middle_layer=3, seed=0, mu=4, lambda_=20, generations=15, min_strategy=0.05,
-                      max_strategy=0.2)
+    notebook_03_es(X, Y, middle_layer=3, seed=0, mu=4, lambda_=20, generations=15, min_strategy=0.05,
+                   max_strategy=0.2, evaluate=spy)
     assert seen and 0.05 <= min(seen) and max(seen) <= 0.2
 
 
 def test_es_child_is_recombined_and_mutated_and_leaves_its_parents_alone():
-    from deap import tools
-    from edl_helpers.weight_evolution import _clamp_strategies, _es_child, _es_individual, _fitness_class
-
-    if not hasattr(creator, "TestESIndividual"):
-        creator.create("TestESIndividual", list, fitness=_fitness_class(), strategy=None)
-        creator.create("TestStrategy", list)
-    toolbox = base.Toolbox()
-    toolbox.register("mate", tools.cxESBlend, alpha=0.1)
-    toolbox.register("mutate", tools.mutESLogNormal, c=1.0, indpb=1.0)
-    toolbox.decorate("mutate", _clamp_strategies(0.01, 0.5))
+    toolbox = make_es_toolbox(6, 0.01, 0.5, evaluate_individuals)
     for mu in (1, 3):  # mu = 1: a (1, lambda)-ES, mutation only
-        parents = [_es_individual(creator.TestESIndividual, creator.TestStrategy, 6, 0.01, 0.5) for _ in range(mu)]
+        parents = toolbox.population(n=mu)
         for parent in parents:
             parent.fitness.values = (0.5,)
         before = [(list(parent), list(parent.strategy)) for parent in parents]
-        children = [_es_child(parents, toolbox) for _ in range(20)]
+        children = [make_child(parents, toolbox) for _ in range(20)]
         assert [(list(parent), list(parent.strategy)) for parent in parents] == before  # parents untouched
         for child in children:
             assert not child.fitness.valid and all(child is not parent for parent in parents)
+            assert all(0.01 <= s <= 0.5 for s in child.strategy)
             assert all(gene != parent_gene for parent in parents for gene, parent_gene in zip(child, parent))
 
 
-def test_es_comma_selection_never_keeps_a_parent(easy, monkeypatch):
+def test_es_comma_selection_never_keeps_a_parent(easy):
     X, Y = easy
     generations, original = [], evaluate_individuals
 
@@ -170,21 +165,20 @@ def test_es_comma_selection_never_keeps_a_parent(easy, monkeypatch):
         generations.append([list(individual) for individual in individuals])
         return original(individuals, *args, **kwargs)
 
-    monkeypatch.setattr("edl_helpers.weight_evolution.evaluate_individuals", spy)
-    result = evolve_weights_es(X, Y, middle_layer=3, seed=0, mu=4, lambda_=20, generations=10)
+    result = notebook_03_es(X, Y, middle_layer=3, seed=0, mu=4, lambda_=20, generations=10, evaluate=spy)
     assert result.evaluations == 4 + 10 * 20 and len(generations) == 11  # every child is new and evaluated
     for earlier, later in zip(generations, generations[1:]):
         assert not any(genome in earlier for genome in later)  # no genome is carried over unchanged
 
 
 def test_es_with_a_single_parent_runs_mutation_only(easy):
-    result = evolve_weights_es(*easy, middle_layer=3, seed=0, mu=1, lambda_=10, generations=5)
+    result = notebook_03_es(*easy, middle_layer=3, seed=0, mu=1, lambda_=10, generations=5)
     assert result.generations == 5 and result.evaluations == 1 + 5 * 10
 
 
-def test_es_stops_on_a_fitness_plateau_and_reports_an_interruption(easy, monkeypatch):
+def test_es_stops_on_a_fitness_plateau_and_reports_an_interruption(easy):
     X, Y = easy
-    result = evolve_weights_es(X, Y, middle_layer=4, seed=3, mu=5, lambda_=30, generations=2000, patience=10)
+    result = notebook_03_es(X, Y, middle_layer=4, seed=3, mu=5, lambda_=30, generations=2000, patience=10)
     assert result.solved and result.evaluations_to_solve < result.evaluations  # went on after the first 100 %
     assert result.generations < 2000 and not result.interrupted
     calls, original = [], evaluate_individuals
@@ -195,22 +189,14 @@ def test_es_stops_on_a_fitness_plateau_and_reports_an_interruption(easy, monkeyp
             raise KeyboardInterrupt
         return original(individuals, *args, **kwargs)
 
-    monkeypatch.setattr("edl_helpers.weight_evolution.evaluate_individuals", press_stop_at_the_fourth_evaluation)
-    stopped = evolve_weights_es(X, Y, middle_layer=4, seed=3, mu=5, lambda_=30, generations=100)
+    stopped = notebook_03_es(X, Y, middle_layer=4, seed=3, mu=5, lambda_=30, generations=100,
+                             evaluate=press_stop_at_the_fourth_evaluation)
     assert stopped.interrupted and stopped.generations == 3  # cut short in generation 3, best so far kept
 
 
-@pytest.mark.parametrize("evolve, kwargs, parameter", [
-    (evolve_weights_es, {"mu": 20, "lambda_": 10}, "lambda_"),
-    (evolve_weights_es, {"mu": 0}, "mu"),
-    (evolve_weights_es, {"patience": 0}, "patience"),
-    (evolve_weights_es, {"min_strategy": 0.5, "max_strategy": 0.1}, "max_strategy"),
-    (evolve_weights_es, {"max_evaluations": 0}, "max_evaluations"),
-])
-def test_bad_settings_raise_naming_the_parameter(easy, evolve, kwargs, parameter):
-    X, Y = easy
-    with pytest.raises(ValueError, match=parameter):
-        evolve(X, Y, **kwargs)
+def test_es_rejects_a_bad_patience(easy):
+    with pytest.raises(ValueError, match="patience"):
+        notebook_03_es(*easy, patience=0)
 
 
 def test_one_stop_ends_a_multi_seed_check_of_the_ga():
