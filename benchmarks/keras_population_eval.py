@@ -31,7 +31,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from edl_helpers.keras_params import count_parameters, set_parameters  # noqa: E402
+from edl_helpers.keras_params import n_parameters as keras_n_parameters, set_parameters  # noqa: E402
 from edl_helpers.keras_models import toy_classifier  # noqa: E402
 from edl_helpers.keras_population import KerasPopulationForward  # noqa: E402
 
@@ -51,7 +51,7 @@ def median_seconds(evaluate: Callable[[], np.ndarray], repeats: int) -> tuple[fl
 def main() -> int:
     keras.utils.set_random_seed(0)
     model = toy_classifier()
-    n_parameters = count_parameters(model)
+    n_parameters = keras_n_parameters(model)
     rng = np.random.default_rng(0)
     population = rng.normal(0.0, 1.0, (POPULATION, n_parameters)).astype(np.float32)
     X = rng.uniform(-2.0, 2.0, (POINTS, 2)).astype(np.float32)

@@ -16,7 +16,7 @@ every notebook         ``course`` (badge and install facts), ``widgets`` (one co
                        (a population through a Dense stack in one pass), ``image_data`` ((Fashion-)MNIST
                        offline), ``es_noise`` (06's noise table)
 07–08 hyperparameters  ``driver_data`` and ``driver_synth`` (07's telemetry), ``keras_training`` (train and
-and architectures      score one candidate, cache, budget, process pool), ``architecture_genome`` (08)
+and architectures      score one candidate, cache, budget, process pool); 08's genome is in ``edl_lessons``
 09 GAN                 ``gan_generator`` (a NumPy generator whose parameters are a genome), ``gan_metrics``
 =====================  =====================================================================================
 """
@@ -27,7 +27,7 @@ from .image_data import ImageData, load_mnist, subsample
 from .loops import Outcome, Plateau, progress, run_each, stop_on_interrupt
 from .mlp import MLP
 from .plotting import LivePlot, as_probability_function, draw_predictions, show_predictions
-from .problems import PROBLEMS, make_problem, split_and_scale
+from .problems import PROBLEMS, make_problem, problem_splits, split_and_scale
 from .quick import is_quick, pick
 from .reproducibility import seed_everything
 from .results import NotebookRun, start_notebook
@@ -38,6 +38,6 @@ __all__ = [
     "PairedDifference", "paired_difference",
     "REPOSITORY", "colab_install_line", "colab_url", "load_driver_data", "prepare_driver_windows", "ImageData", "load_mnist", "subsample", "Outcome", "Plateau", "progress", "run_each", "stop_on_interrupt", "MLP",
     "LivePlot", "as_probability_function", "draw_predictions", "show_predictions", "PROBLEMS",
-    "make_problem", "split_and_scale", "is_quick", "pick", "seed_everything", "NotebookRun", "start_notebook",
+    "make_problem", "problem_splits", "split_and_scale", "is_quick", "pick", "seed_everything", "NotebookRun", "start_notebook",
     "population_accuracy", "population_log_loss", "Controls", "parameter_controls", "problem_preview",
 ]

@@ -22,6 +22,8 @@ from typing import ContextManager
 
 import numpy as np
 
+from edl_lessons.l01_backprop import sigmoid
+
 from .validation import check_choice, check_float, check_int
 
 ACTIVATIONS = ("tanh", "leaky_relu")
@@ -48,11 +50,6 @@ def single_threaded_blas() -> ContextManager[object]:
     if _CONTROLLER is False:
         return contextlib.nullcontext()
     return _CONTROLLER.limit(limits=1, user_api="blas")  # type: ignore[union-attr]
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function written with tanh (never overflows), in the dtype of ``z``."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 class GeneratorMLP:
@@ -146,7 +143,7 @@ class GeneratorMLP:
         with single_threaded_blas():
             hidden = self._hidden_activation(z @ W1 + b1)
             logits = hidden @ W2 + b2
-        return _sigmoid(logits).reshape(len(z), self.side, self.side)
+        return sigmoid(logits).reshape(len(z), self.side, self.side)
 
     def forward_population(self, population: np.ndarray, z: np.ndarray, dtype: type = np.float32,
                            chunk: int = 32) -> np.ndarray:
@@ -180,7 +177,7 @@ class GeneratorMLP:
                 # W2 is a strided view into the population; a contiguous copy lets BLAS take the fast path.
                 logits = np.matmul(hidden, np.ascontiguousarray(W2))   # (k, B, pixels)
                 logits += b2[:, None, :]
-                images[start:start + len(W1)] = _sigmoid(logits)
+                images[start:start + len(W1)] = sigmoid(logits)
         return images.reshape(len(population), batch, self.side, self.side)
 
     def _hidden_activation(self, x: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ The vector holds every tensor of ``model.trainable_weights``, in that order, eac
 (a Dense kernel of shape ``(in, out)`` is stored row by row, then its bias). Nothing here imports
 TensorFlow itself, but the functions are only useful with a built Keras 3 model::
 
-    from edl_helpers.keras_params import count_parameters, get_parameters, set_parameters
+    from edl_helpers.keras_params import n_parameters, get_parameters, set_parameters
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _size(variable: object) -> int:
     return int(np.prod(tuple(variable.shape), dtype=np.int64))
 
 
-def count_parameters(model: object) -> int:
+def n_parameters(model: object) -> int:
     """Number of trainable parameters of ``model``: the length of its parameter vector."""
     return sum(_size(variable) for variable in model.trainable_weights)
 
@@ -33,7 +33,7 @@ def set_parameters(model: object, flat: np.ndarray) -> None:
     """Load all trainable weights of ``model`` from one flat vector (the inverse of :func:`get_parameters`).
 
     The weights are assigned in place (``variable.assign``), so no new model or graph is built.
-    Raises ``ValueError`` naming ``flat`` if it is not a vector of :func:`count_parameters` finite numbers.
+    Raises ``ValueError`` naming ``flat`` if it is not a vector of :func:`n_parameters` finite numbers.
     """
     variables = model.trainable_weights
     expected = sum(_size(variable) for variable in variables)

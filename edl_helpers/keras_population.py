@@ -1,10 +1,12 @@
 """Run a whole population of parameter vectors through a Keras model of Dense layers in one batched pass.
 
 Evaluating individuals one by one (``set_parameters(model, vector); model.predict(X)``) pays Keras'
-per-call overhead for every individual. :class:`KerasPopulationForward` reads the model's Dense layers
-once (kernel shapes, biases, activations), then slices a ``(P, n_parameters)`` population into stacked
-kernels ``(P, in, out)`` and biases ``(P, out)`` and runs all P networks with batched matrix products in a
-single compiled TensorFlow function::
+per-call overhead for every individual. The batched pass itself — a ``(P, n_parameters)`` population sliced
+into stacked kernels ``(P, in, out)`` and biases ``(P, out)``, one ``einsum`` per layer — is taught and
+written once, in notebook 05 (:func:`edl_lessons.l05_keras_ga.stacked_forward`, generated from its ``#@save``
+cell). :class:`KerasPopulationForward` adds what a general tool needs: it checks that the model is a plain
+chain of Dense layers whose weights sit in the parameter vector in layer order (Sequential or functional,
+with or without biases), compiles the pass once and checks it against ``model(X)``::
 
     from edl_helpers.keras_population import KerasPopulationForward
     forward = KerasPopulationForward(model)
@@ -16,25 +18,12 @@ when the object is built, never answered wrongly.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import keras
 import numpy as np
 import tensorflow as tf
 
-from .keras_params import count_parameters, get_parameters
-
-
-@dataclass(frozen=True)
-class _DenseSpec:
-    """Where one Dense layer's kernel and bias sit in the parameter vector, and its activation."""
-
-    kernel_start: int
-    n_in: int
-    n_out: int
-    bias_start: int | None
-    activation: Callable
+from edl_lessons.l05_keras_ga import stacked_forward
+from .keras_params import get_parameters, n_parameters
 
 
 def _describe(layer: object) -> str:
@@ -128,43 +117,28 @@ class KerasPopulationForward:
         for variable in model.trainable_weights:
             offsets[id(variable)] = start
             start += int(np.prod(tuple(variable.shape)))
-        used = set()
-        specs = []
+        expected = 0  # stacked_forward reads each layer's kernel, then its bias, one after the other
         for layer in layers:
-            if id(layer.kernel) not in offsets or (layer.use_bias and id(layer.bias) not in offsets):
-                raise _refuse(layer, "is frozen (trainable=False), so its weights are not in the parameter vector")
-            n_in, n_out = (int(d) for d in layer.kernel.shape)
-            bias_start = offsets[id(layer.bias)] if layer.use_bias else None
-            used.update([id(layer.kernel)] + ([id(layer.bias)] if layer.use_bias else []))
-            specs.append(_DenseSpec(offsets[id(layer.kernel)], n_in, n_out, bias_start, layer.activation))
-        if used != set(offsets):
+            for variable in [layer.kernel] + ([layer.bias] if layer.use_bias else []):
+                if id(variable) not in offsets:
+                    raise _refuse(layer, "is frozen (trainable=False), so its weights are not in the parameter vector")
+                if offsets[id(variable)] != expected:
+                    raise _refuse(layer, "has its weights out of layer order in the parameter vector")
+                expected += int(np.prod(tuple(variable.shape)))
+        if expected != start:
             raise ValueError(f"model {model.name!r} has trainable weights outside its Dense layers; "
                              "only models made of Dense layers can be batched")
         self.model_name = model.name
-        self.n_parameters = count_parameters(model)
-        self.n_inputs = specs[0].n_in
-        self.n_outputs = specs[-1].n_out
-        self._specs = tuple(specs)
+        self.n_parameters = n_parameters(model)
+        self.n_inputs = int(layers[0].kernel.shape[0])
+        self.n_outputs = int(layers[-1].kernel.shape[1])
+        self._layers = tuple(layers)
         self._forward = tf.function(
-            self._batched,
+            lambda population, X: stacked_forward(population, X, self._layers),  # (P, n, n_outputs), traced once
             input_signature=(tf.TensorSpec((None, self.n_parameters), tf.float32),
                              tf.TensorSpec((None, self.n_inputs), tf.float32)),
         )
         self._self_check(model)
-
-    def _batched(self, population: tf.Tensor, X: tf.Tensor) -> tf.Tensor:
-        """``(P, n_parameters), (n, n_inputs) -> (P, n, n_outputs)``, traced once by ``tf.function``."""
-        P = tf.shape(population)[0]
-        h = None
-        for spec in self._specs:
-            kernel = tf.reshape(population[:, spec.kernel_start:spec.kernel_start + spec.n_in * spec.n_out],
-                                (P, spec.n_in, spec.n_out))
-            # The first layer shares X across the population: one (n, in) x (P, in, out) product.
-            h = tf.einsum("ni,pio->pno", X, kernel) if h is None else tf.matmul(h, kernel)
-            if spec.bias_start is not None:
-                h = h + population[:, None, spec.bias_start:spec.bias_start + spec.n_out]
-            h = spec.activation(h)
-        return h
 
     def _self_check(self, model: keras.Model) -> None:
         """Refuse the model if the batched pass does not reproduce ``model(X)`` for its current weights."""

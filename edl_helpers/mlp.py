@@ -42,12 +42,13 @@ class MLP:
         return np.concatenate([self.W1.ravel(), self.b1, self.W2, self.b2])
 
     def set_parameters(self, flat: np.ndarray) -> None:
-        """Load weights and biases from one flat vector of length :attr:`n_parameters`."""
+        """Load weights and biases from one flat vector of length :attr:`n_parameters` (copied: training the
+        network later never changes the caller's vector)."""
         flat = check_finite_array("flat", flat)
         if flat.shape != (self.n_parameters,):
             raise ValueError(f"set_parameters needs a vector of {self.n_parameters} numbers for this "
                              f"{self.n_inputs}-{self.middle_layer}-1 MLP, got shape {flat.shape}")
-        W1, b1, W2, b2 = self._unflatten(flat[None, :])
+        W1, b1, W2, b2 = self._unflatten(np.array(flat, dtype=float)[None, :])
         self.W1, self.b1, self.W2, self.b2 = W1[0], b1[0], W2[0], b2[0]
 
     def _unflatten(self, population: np.ndarray) -> tuple[np.ndarray, ...]:

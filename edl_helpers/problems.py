@@ -73,3 +73,17 @@ def split_and_scale(X: np.ndarray, Y: np.ndarray, test_fraction: float = 0.3, se
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     std[std == 0] = 1.0
     return (X_train - mean) / std, (X_test - mean) / std, Y_train, Y_test
+
+
+def problem_splits(problem: str, number_samples: int, difficulty: int, seed: int = 0, test_fraction: float = 0.3
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Notebook 01's two data steps in one call: :func:`make_problem`, then :func:`split_and_scale`, one seed.
+
+    Prints the sizes of the splits and returns ``(X_train, X_test, Y_train, Y_test)``. Notebooks 02-04 use it:
+    their evolution sees only the training split, the test split scores the final genome.
+    """
+    X, Y = make_problem(problem, number_samples, difficulty, seed)
+    X_train, X_test, Y_train, Y_test = split_and_scale(X, Y, test_fraction=test_fraction, seed=seed)
+    print(f"{problem!r}, difficulty {difficulty}: {len(X_train)} training points (evolution sees only these), "
+          f"{len(X_test)} held-out test points")
+    return X_train, X_test, Y_train, Y_test

@@ -2,6 +2,7 @@
 
     python -m edl_helpers.runner                   # every notebook, full mode
     python -m edl_helpers.runner 01 02 --quick     # two notebooks, CI sizes
+    python -m edl_helpers.runner 01s               # the worked solutions of notebook 01's exercises
     python -m edl_helpers.runner 01 -p problem circles -p seed 3
     python -m edl_helpers.runner --inplace --readme README.md   # refresh stored outputs and the README table
     python -m edl_helpers.runner --collect --readme README.md   # table from the notebooks' stored outputs
@@ -25,17 +26,24 @@ from .quick import QUICK_VARIABLE
 
 CELL_TIMEOUT = 1200  # seconds: a hung cell fails the run instead of blocking it forever
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+SOLUTIONS_SUFFIX = "_solutions"  # notebooks/NN_name_solutions.ipynb: the worked exercises of NN_name
 
 
 def find_notebooks(directory: Path, names: list[str]) -> list[Path]:
-    """Notebooks in ``directory`` matching ``names`` (a number like ``01``, a stem, or a file); all if empty."""
+    """Notebooks in ``directory`` matching ``names``; all of them, each lesson before its solutions, if empty.
+
+    A name is a lesson's number (``01``), that number with ``s`` for its solutions (``01s``), a stem
+    (``01_numpy_mlp_solutions``) or a file name.
+    """
     available = sorted(directory.glob("[0-9][0-9]_*.ipynb"))
     if not names:
         return available
     chosen = []
     for name in names:
         stem = Path(name).stem
-        matches = [p for p in available if p.stem == stem or p.stem.split("_")[0] == stem]
+        number, solutions = (stem[:-1], True) if re.fullmatch(r"\d\ds", stem) else (stem, False)
+        matches = [p for p in available if p.stem == stem or (
+            p.stem.split("_")[0] == number and p.stem.endswith(SOLUTIONS_SUFFIX) == solutions)]
         if not matches:
             known = ", ".join(p.stem for p in available)
             raise ValueError(f"notebook {name!r} not found in {directory}; available: {known}")

@@ -1,7 +1,7 @@
 """Gather the notebook cells marked ``#@save`` into the package: each algorithm is written once, where it is taught.
 
 The cell that teaches a piece of code is its one source; its first line is ``#@save`` (as in the d2l book).
-This script copies the saved cells of each notebook of :data:`LESSONS`, in order, into a generated module of
+This script copies the saved cells of each notebook of :data:`MODULE_NAMES`, in order, into a generated module of
 :mod:`edl_lessons`, which the package and later notebooks import
 (``from edl_lessons.l02_ga import run_ga``)::
 
@@ -28,11 +28,17 @@ NOTEBOOKS = PACKAGE.parent / "notebooks"
 LESSONS_DIR = PACKAGE.parent / "edl_lessons"
 COMMAND = "python -m edl_helpers.save_cells"
 
-#: notebook (file stem) -> generated module of ``edl_lessons``
-LESSONS = {
+#: notebook (file stem) -> the module of ``edl_lessons`` generated from its saved cells (if it has any)
+MODULE_NAMES = {
     "01_numpy_mlp": "l01_backprop",
     "02_ga_weights": "l02_ga",
     "03_es_weights": "l03_es",
+    "04_de_weights": "l04_de",
+    "05_keras_ga": "l05_keras_ga",
+    "06_mnist_es": "l06_es",
+    "07_ga_lstm_tuning": "l07_lstm_tuning",
+    "08_ga_lstm_architecture": "l08_architecture",
+    "09_ga_gan": "l09_gan",
 }
 
 
@@ -123,9 +129,15 @@ def module_source(notebook: str) -> str:
     return header + "".join(f"\n{_cell_header(cell)}\n{cell.source}\n\n" for cell in cells).rstrip("\n") + "\n"
 
 
+def lessons() -> dict[str, str]:
+    """The notebooks that have ``#@save`` cells, each with the name of its generated module."""
+    return {notebook: module for notebook, module in MODULE_NAMES.items()
+            if (NOTEBOOKS / f"{notebook}.ipynb").exists() and saved_cells(notebook)}
+
+
 def module_path(notebook: str) -> Path:
     """Where the generated module of ``notebook`` lives."""
-    return LESSONS_DIR / f"{LESSONS[notebook]}.py"
+    return LESSONS_DIR / f"{MODULE_NAMES[notebook]}.py"
 
 
 def differences(notebook: str) -> list[str]:
@@ -154,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report modules that are out of date")
     check = parser.parse_args(argv).check
     status = 0
-    for notebook in LESSONS:
+    for notebook in lessons():
         if check:
             problems = differences(notebook)
             print("\n".join(problems) if problems else f"{module_path(notebook).name}: in step")

@@ -43,9 +43,10 @@ def adam_step(parameters, grads, m, v, step, learning_rate, beta1=0.9, beta2=0.9
         p -= learning_rate * (m_p / (1 - beta1**step)) / (np.sqrt(v_p / (1 - beta2**step)) + eps)
 
 
-def train_backprop(network, X, Y, epochs, learning_rate):
+def train_backprop(network, X, Y, epochs, learning_rate, update=adam_step):
     """Train `network` (its arrays W1, b1, W2, b2, updated in place) by full-batch backprop with Adam.
 
+    `update` is the step rule, called like `adam_step` (exercise 6 passes plain gradient descent instead).
     Returns the training loss of every epoch (measured before that epoch's update).
     """
     parameters = [network.W1, network.b1, network.W2, network.b2]
@@ -55,5 +56,5 @@ def train_backprop(network, X, Y, epochs, learning_rate):
     for step in range(1, epochs + 1):
         hidden, probabilities = forward_pass(X, *parameters)
         losses.append(log_loss(probabilities, Y))
-        adam_step(parameters, gradients(X, Y, network.W2, hidden, probabilities), m, v, step, learning_rate)
+        update(parameters, gradients(X, Y, network.W2, hidden, probabilities), m, v, step, learning_rate)
     return losses

@@ -73,43 +73,82 @@ class EvolutionResult:
     evaluations_to_solve: int | None = None  # evaluations spent when it first did (None: never)
     seconds_to_solve: float | None = None  # wall time at that moment (None: never)
     interrupted: bool = False  # True when Stop (■) cut the run short
+    stopped_by: str = ""  # which rule ended the run
+
+    def describe(self):
+        """One line: how long the run went, why it stopped, and when it first reached 100 % training accuracy."""
+        solved = (f"100 % training accuracy first reached after {self.evaluations_to_solve} evaluations"
+                  if self.solved else "100 % training accuracy never reached")
+        return (f"stopped after {self.generations} generations ({self.stopped_by}), {self.evaluations} fitness "
+                f"evaluations, {self.seconds:.2f} s; {solved}")
 
 
-def run_ga(toolbox, X, Y, seed, MU, NGEN, CXPB, MUTPB, patience, min_delta=1e-4, max_evaluations=None,
-           on_generation=None):
-    """Evolve the genomes of `toolbox` (from make_ga_toolbox) on (X, Y); return an EvolutionResult.
+def expected_running_time(runs, seconds=False):
+    """ERT: evaluations (or seconds) spent by all runs — until success, or in full when unsolved — per success.
 
+    Rounded to whole evaluations (or 0.01 s); "none solved" when no run succeeded.
+    """
+    successes = sum(run.solved for run in runs)
+    if seconds:
+        spent = sum(run.seconds_to_solve if run.solved else run.seconds for run in runs)
+    else:
+        spent = sum(run.evaluations_to_solve if run.solved else run.evaluations for run in runs)
+    return round(spent / successes, 2 if seconds else None) if successes else "none solved"
+
+
+def evolve(toolbox, X, Y, seed, population_size, NGEN, patience, vary, survive=None, name="GA", min_delta=1e-4,
+           max_evaluations=None, on_generation=None, progress=True):
+    """The generation loop of the course's evolutionary methods, on (X, Y); returns an EvolutionResult.
+
+    Each generation `vary(population)` makes the offspring (a new genome has no valid fitness, an unchanged
+    copy keeps its own); the new ones are evaluated in one batched pass and the hall of fame sees them all;
+    then `survive(offspring, population)` picks the next population (default: the offspring replace it).
     Stops on a fitness plateau (no improvement by more than `min_delta` for `patience` generations), after
     `NGEN` generations, once `max_evaluations` evaluations are spent (if given), or at Stop (■), keeping the
     best individual so far. `on_generation(generation, population, best)` is called after every generation
-    (for live plots); with it a progress bar is shown too.
+    (for live plots); with it a progress bar is shown too, unless `progress=False`.
     """
     edl.seed_everything(seed)  # DEAP draws from Python's random: same seed, same run
     started = time.perf_counter()
-    population = toolbox.population(n=MU)
+    population = toolbox.population(n=population_size)
     toolbox.evaluate_population(population, X, Y)
     hall_of_fame = tools.HallOfFame(1)
     hall_of_fame.update(population)
     plateau = edl.Plateau(patience, min_delta)
-    evaluations, generation = MU, 0
+    evaluations, generation, stopped_by = population_size, 0, "NGEN reached"
     solved_at = (evaluations, time.perf_counter() - started) if hall_of_fame[0].accuracy == 1.0 else None
     generations = range(1, NGEN + 1)
-    with edl.stop_on_interrupt("the GA") as stop:
-        for generation in edl.progress(generations, description="GA") if on_generation else generations:
-            offspring = toolbox.select(population, len(population))
-            offspring = algorithms.varAnd(offspring, toolbox, CXPB, MUTPB)
-            invalid = [individual for individual in offspring if not individual.fitness.valid]
-            toolbox.evaluate_population(invalid, X, Y)
-            evaluations += len(invalid)
-            population[:] = offspring
-            hall_of_fame.update(population)
+    with edl.stop_on_interrupt(f"the {name}") as stop:
+        for generation in edl.progress(generations, description=name) if on_generation and progress else generations:
+            offspring = vary(population)
+            new = [individual for individual in offspring if not individual.fitness.valid]
+            toolbox.evaluate_population(new, X, Y)  # only the new genomes: copies keep their fitness
+            evaluations += len(new)
+            hall_of_fame.update(offspring)
+            population[:] = survive(offspring, population) if survive else offspring
             if solved_at is None and hall_of_fame[0].accuracy == 1.0:  # time to solution: first 100 %
                 solved_at = (evaluations, time.perf_counter() - started)
             if on_generation:
                 on_generation(generation, population, hall_of_fame[0])
-            if plateau.update(hall_of_fame[0].fitness.values[0]) or (  # no progress for `patience` generations
-                    max_evaluations is not None and evaluations >= max_evaluations):  # or the budget is spent
+            if plateau.update(hall_of_fame[0].fitness.values[0]):  # no progress for `patience` generations
+                stopped_by = f"no fitness improvement for {patience} generations"
+                break
+            if max_evaluations is not None and evaluations >= max_evaluations:  # the budget is spent
+                stopped_by = f"{max_evaluations} evaluations spent"
                 break
     best = hall_of_fame[0]
     return EvolutionResult(np.array(best), best.accuracy, generation, evaluations, time.perf_counter() - started,
-                           solved_at is not None, *(solved_at or (None, None)), interrupted=stop.interrupted)
+                           solved_at is not None, *(solved_at or (None, None)), interrupted=stop.interrupted,
+                           stopped_by="Stop pressed" if stop.interrupted else stopped_by)
+
+
+def run_ga(toolbox, X, Y, seed, MU, NGEN, CXPB, MUTPB, patience, min_delta=1e-4, max_evaluations=None,
+           on_generation=None):
+    """The GA: `evolve` with tournament selection and `varAnd` (crossover with probability CXPB, then
+    mutation with probability MUTPB); the offspring replace the population. Returns an EvolutionResult."""
+    def select_and_vary(population):
+        offspring = toolbox.select(population, len(population))
+        return algorithms.varAnd(offspring, toolbox, CXPB, MUTPB)
+
+    return evolve(toolbox, X, Y, seed, MU, NGEN, patience, select_and_vary, name="GA", min_delta=min_delta,
+                  max_evaluations=max_evaluations, on_generation=on_generation)

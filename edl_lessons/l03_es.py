@@ -65,48 +65,23 @@ def make_child(parents, toolbox):
 
 
 # ---- notebooks/03_es_weights.ipynb, cell 12 ----
-import time
-
-import numpy as np
-
-import edl_helpers as edl
-from edl_lessons.l02_ga import EvolutionResult
+from edl_lessons.l02_ga import evolve
 
 
-def run_es(toolbox, X, Y, seed, MU, LAMBDA, NGEN, patience, plus=False, max_evaluations=None, on_generation=None):
-    """Evolve the genomes of `toolbox` (from make_es_toolbox) on (X, Y) with the (MU, LAMBDA) ES; return an
-    EvolutionResult.
+def run_es(toolbox, X, Y, seed, MU, LAMBDA, NGEN, patience, plus=False, max_evaluations=None, on_generation=None,
+           progress=True):
+    """The (MU, LAMBDA) ES on (X, Y): notebook 02's generation loop `evolve` with the ES's own generation.
 
-    Stops when the best fitness has not improved for `patience` generations, after NGEN generations, once
-    `max_evaluations` evaluations are spent (if given), or at Stop (■), keeping the best so far.
-    `plus=True`: (MU + LAMBDA) selection, parents and children compete. `on_generation(generation, parents,
-    best)` is called after every generation (for live plots); with it a progress bar is shown too.
+    Its `vary`, `make_children`: LAMBDA children from `make_child`, all new (recombined and mutated). Its
+    `survive`, `best_of`: the best MU of the children become the parents and every parent dies; with `plus=True`, (MU + LAMBDA) selection, parents and
+    children compete. Stops, calls `on_generation(generation, parents, best)` and returns an EvolutionResult as
+    `evolve` does (`progress=False`: a callback that only records, without a progress bar).
     """
-    edl.seed_everything(seed)  # DEAP draws from Python's random: same seed, same run
-    started = time.perf_counter()
-    population = toolbox.population(n=MU)
-    toolbox.evaluate_population(population, X, Y)
-    hall_of_fame = tools.HallOfFame(1)
-    hall_of_fame.update(population)
-    plateau = edl.Plateau(patience)
-    evaluations, generation = MU, 0
-    solved_at = (evaluations, time.perf_counter() - started) if hall_of_fame[0].accuracy == 1.0 else None
-    generations = range(1, NGEN + 1)
-    with edl.stop_on_interrupt("the ES") as stop:
-        for generation in edl.progress(generations, description="ES") if on_generation else generations:
-            offspring = [make_child(population, toolbox) for _ in range(LAMBDA)]  # all new: recombined and mutated
-            toolbox.evaluate_population(offspring, X, Y)
-            evaluations += LAMBDA
-            hall_of_fame.update(offspring)
-            # (MU, LAMBDA): only the children compete and every parent dies; (MU + LAMBDA): parents compete too
-            population[:] = toolbox.select(offspring + population if plus else offspring, MU)
-            if solved_at is None and hall_of_fame[0].accuracy == 1.0:  # first time every training point is right
-                solved_at = (evaluations, time.perf_counter() - started)
-            if on_generation:
-                on_generation(generation, population, hall_of_fame[0])
-            if plateau.update(hall_of_fame[0].fitness.values[0]) or (  # no progress for `patience` generations
-                    max_evaluations is not None and evaluations >= max_evaluations):  # or the budget is spent
-                break
-    best = hall_of_fame[0]
-    return EvolutionResult(np.array(best), best.accuracy, generation, evaluations, time.perf_counter() - started,
-                           solved_at is not None, *(solved_at or (None, None)), interrupted=stop.interrupted)
+    def make_children(parents):
+        return [make_child(parents, toolbox) for _ in range(LAMBDA)]
+
+    def best_of(children, parents):
+        return toolbox.select(children + parents if plus else children, MU)
+
+    return evolve(toolbox, X, Y, seed, MU, NGEN, patience, make_children, best_of, name="ES",
+                  max_evaluations=max_evaluations, on_generation=on_generation, progress=progress)

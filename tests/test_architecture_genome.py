@@ -1,4 +1,6 @@
-"""Architecture genomes: random, decoded, crossed and mutated genomes are always valid (property-based)."""
+"""Notebook 08's architecture genomes (edl_lessons.l08_architecture, from the notebook's #@save cells): random,
+decoded, crossed and mutated genomes are always valid (property-based)."""
+import copy
 import random
 
 import numpy as np
@@ -6,9 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edl_helpers.architecture_genome import (
-    DEFAULT_SPACE, Architecture, ArchitectureSpace, crossover, decode, genome_problem, is_valid_genome, mutate,
+from edl_lessons.l08_architecture import (
+    Architecture, ArchitectureSpace, GenomeIndividual, build_lstm_network, count_network_parameters, crossover, decode,
+    evolve_architectures, genome_problem, is_valid_genome, make_architecture_toolbox, mutate, parameter_budget,
     random_architecture_genome, random_width, validate_genome)
+
+DEFAULT_SPACE = ArchitectureSpace()  # notebook 08's space: up to 3 LSTM and 3 Dense layers, widths 32, 64, ..., 256
 
 SPACES = st.builds(
     lambda max_lstm, max_dense, min_units, steps, unit_step, log_uniform: ArchitectureSpace(
@@ -107,27 +112,28 @@ def test_many_generations_of_variation_stay_valid(pair, seed):
 
 def test_zero_probabilities_change_nothing_and_one_swaps_every_shared_width():
     genome1, genome2 = [1, 3, 64, 96, 128, 160, 192, 224], [2, 1, 32, 256, 32, 256, 64, 64]
-    child1, child2 = crossover(list(genome1), list(genome2), indpb=0.0)
+    child1, child2 = crossover(list(genome1), list(genome2), DEFAULT_SPACE, indpb=0.0)
     assert (child1, child2) == (genome1, genome2)
-    child1, child2 = crossover(list(genome1), list(genome2), indpb=1.0)
+    child1, child2 = crossover(list(genome1), list(genome2), DEFAULT_SPACE, indpb=1.0)
     assert child1 == [1, 3, 32, 96, 128, 256, 192, 224]  # LSTM 1 and Dense 1 swapped; the rest kept
     assert child2 == [2, 1, 64, 256, 32, 160, 64, 64]
-    assert mutate(list(genome1), width_pb=0.0, count_pb=0.0)[0] == genome1
+    assert mutate(list(genome1), DEFAULT_SPACE, width_pb=0.0, count_pb=0.0)[0] == genome1
 
 
 def test_count_mutation_moves_inwards_at_the_limits():
     rng = random.Random(0)
     for _ in range(50):
-        assert mutate([1, 3, 32, 32, 32, 32, 32, 32], width_pb=0.0, count_pb=1.0, rng=rng)[0][:2] == [2, 2]
+        mutant = mutate([1, 3, 32, 32, 32, 32, 32, 32], DEFAULT_SPACE, width_pb=0.0, count_pb=1.0, rng=rng)[0]
+        assert mutant[:2] == [2, 2]
     only_one = ArchitectureSpace(max_lstm=1, max_dense=1)
     assert mutate([1, 1, 64, 64], only_one, width_pb=0.0, count_pb=1.0)[0] == [1, 1, 64, 64]
 
 
-def test_decode_and_describe():
-    architecture = decode([2, 1, 128, 64, 256, 96, 32, 32])
+def test_decode_and_str():
+    architecture = decode([2, 1, 128, 64, 256, 96, 32, 32], DEFAULT_SPACE)
     assert architecture == Architecture((128, 64), (96,))
     assert str(architecture) == "LSTM(128)-LSTM(64) | Dense(96)"
-    assert decode(np.array([1, 1, 32, 32, 32, 32, 32, 32])) == Architecture((32,), (32,))
+    assert decode(np.array([1, 1, 32, 32, 32, 32, 32, 32]), DEFAULT_SPACE) == Architecture((32,), (32,))
     assert str(Architecture((128,), ())) == "LSTM(128)"
 
 
@@ -143,24 +149,24 @@ def test_decode_and_describe():
     (5, "sequence of 8 integers"),
 ])
 def test_invalid_genomes_are_refused_with_the_gene_named(genome, message):
-    assert message in genome_problem(genome)
-    assert not is_valid_genome(genome)
+    assert message in genome_problem(genome, DEFAULT_SPACE)
+    assert not is_valid_genome(genome, DEFAULT_SPACE)
     with pytest.raises(ValueError, match="gene|genome"):
-        validate_genome(genome)
+        validate_genome(genome, DEFAULT_SPACE)
     with pytest.raises(ValueError):
-        decode(genome)
+        decode(genome, DEFAULT_SPACE)
     if isinstance(genome, list) and len(genome) == 8:
         with pytest.raises(ValueError):
-            mutate(genome)
+            mutate(genome, DEFAULT_SPACE)
         with pytest.raises(ValueError):
-            crossover(genome, [1, 1, 32, 32, 32, 32, 32, 32])
+            crossover(genome, [1, 1, 32, 32, 32, 32, 32, 32], DEFAULT_SPACE)
 
 
 def test_bad_probabilities_and_spaces_are_refused():
     with pytest.raises(ValueError, match="indpb"):
-        crossover([1, 1] + [32] * 6, [1, 1] + [32] * 6, indpb=1.5)
+        crossover([1, 1] + [32] * 6, [1, 1] + [32] * 6, DEFAULT_SPACE, indpb=1.5)
     with pytest.raises(ValueError, match="width_pb"):
-        mutate([1, 1] + [32] * 6, width_pb=-0.1)
+        mutate([1, 1] + [32] * 6, DEFAULT_SPACE, width_pb=-0.1)
     with pytest.raises(ValueError, match="unit_step must divide"):
         ArchitectureSpace(min_units=32, max_units=256, unit_step=100)
     with pytest.raises(ValueError, match="max_lstm"):
@@ -182,6 +188,62 @@ def test_default_widths_are_uniform_and_log_uniform_ones_prefer_small_layers():
 
 def test_the_global_random_generator_is_used_by_default_so_seeding_repeats():
     random.seed(3)
-    first = [random_architecture_genome() for _ in range(5)]
+    first = [random_architecture_genome(DEFAULT_SPACE) for _ in range(5)]
     random.seed(3)
-    assert [random_architecture_genome() for _ in range(5)] == first
+    assert [random_architecture_genome(DEFAULT_SPACE) for _ in range(5)] == first
+
+
+@pytest.mark.parametrize("architecture", [Architecture((32,), ()), Architecture((128, 64), (96,)),
+                                          Architecture((224, 32, 64), (32, 256, 64))])
+@pytest.mark.parametrize("batch_norm", [True, False])
+def test_the_parameter_count_is_keras_count(architecture, batch_norm):
+    model = build_lstm_network(architecture, n_classes=10, l2=1e-4, dropout=0.2, batch_norm=batch_norm)
+    assert count_network_parameters(architecture, 10, batch_norm) == model.count_params()
+
+
+def test_budget_feasibility_and_distance():
+    count = lambda architecture: sum(architecture.lstm_units) + sum(architecture.dense_units)  # noqa: E731
+    feasible, distance = parameter_budget(DEFAULT_SPACE, count, max_parameters=200)
+    assert feasible([1, 1, 96, 256, 256, 64, 256, 256]) and distance([1, 1, 96, 256, 256, 64, 256, 256]) < 0
+    assert not feasible([1, 2, 96, 256, 256, 64, 256, 256])
+    assert distance([1, 2, 96, 256, 256, 64, 256, 256]) == pytest.approx((96 + 64 + 256) / 200 - 1)
+
+
+def test_individuals_copy_like_creator_classes():
+    individual = GenomeIndividual([1, 1, 32, 32, 32, 32, 32, 32])
+    individual.fitness.values = (0.5,)
+    clone = copy.deepcopy(individual)
+    assert clone == individual and clone.fitness.values == (0.5,) and clone.fitness is not individual.fitness
+    assert not GenomeIndividual().fitness.valid and GenomeIndividual.__mro__[1] is list
+
+
+def _toy_search(seed, generations=6):
+    """The lesson's GA with a fitness that needs no training (a made-up score of the architecture)."""
+    count = lambda architecture: 1000 * len(architecture.lstm_units) + sum(architecture.dense_units)  # noqa: E731
+    feasible, distance = parameter_budget(DEFAULT_SPACE, count, max_parameters=2400)
+    scored = []
+
+    def evaluate(genome):
+        assert feasible(genome), "an infeasible genome must be penalised, not evaluated"
+        scored.append(list(genome))
+        architecture = decode(genome, DEFAULT_SPACE)
+        return (sum(architecture.lstm_units) / 768 - len(architecture.dense_units) / 10,)
+
+    toolbox = make_architecture_toolbox(DEFAULT_SPACE, evaluate, feasible, distance, tournament_size=3,
+                                        width_pb=0.3, count_pb=0.3)
+    best = []
+    search = evolve_architectures(toolbox, 6, generations, 0.5, 0.5, feasible, seed,
+                                  on_generation=lambda g, population, hall_of_fame: best.append(
+                                      max(individual.fitness.values[0] for individual in population)))
+    return search, best, scored
+
+
+def test_the_search_repeats_keeps_its_best_and_penalises_without_evaluating():
+    search, best, scored = _toy_search(seed=4)
+    again, _, _ = _toy_search(seed=4)
+    assert [list(g) for g in search.population] == [list(g) for g in again.population]
+    assert search.generations == 6 and len(best) == 7 and not search.interrupted
+    assert best == sorted(best), "elitism: the population's best never gets worse"
+    assert best[-1] == search.hall_of_fame[0].fitness.values[0]
+    assert all(is_valid_genome(genome, DEFAULT_SPACE) for genome in search.population)
+    assert search.infeasible_children and all(genome not in scored for genome in search.infeasible_children)

@@ -3,7 +3,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from edl_helpers.keras_params import count_parameters, get_parameters, set_parameters  # noqa: E402
+from edl_helpers.keras_params import n_parameters, get_parameters, set_parameters  # noqa: E402
 from edl_helpers.keras_models import toy_classifier  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_keras_session")
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
 def test_count_matches_keras():
     model = toy_classifier()
-    assert count_parameters(model) == model.count_params() == 625
+    assert n_parameters(model) == model.count_params() == 625
     assert get_parameters(model).shape == (625,)
     assert get_parameters(model).dtype == np.float32
 
@@ -39,7 +39,7 @@ def test_set_parameters_changes_predictions_in_place():
 def test_frozen_layers_are_not_parameters():
     model = toy_classifier()
     model.layers[0].trainable = False
-    assert count_parameters(model) == 625 - 48 == len(get_parameters(model))
+    assert n_parameters(model) == 625 - 48 == len(get_parameters(model))
 
 
 @pytest.mark.parametrize("bad, expected", [

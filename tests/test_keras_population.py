@@ -6,6 +6,7 @@ keras = pytest.importorskip("keras")
 from edl_helpers.keras_params import get_parameters, set_parameters  # noqa: E402
 from edl_helpers.keras_population import KerasPopulationForward  # noqa: E402
 from edl_helpers.keras_models import toy_classifier  # noqa: E402
+from edl_lessons.l05_keras_ga import BatchedKerasMLP  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_keras_session")
 
@@ -58,6 +59,23 @@ def test_other_activations_and_no_bias(activation):
     rng = np.random.default_rng(1)
     population, X = rng.normal(size=(4, forward.n_parameters)), rng.normal(size=(6, 3))
     np.testing.assert_allclose(forward(population, X), one_by_one(model, population, X), rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("hidden", [(16, 32), (8,), (16, 32, 32)])
+def test_notebook_05_batched_mlp_matches_model_call_and_the_package(hidden):
+    """Notebook 05's own class (its #@save cell) and the package's general one give the model's outputs."""
+    model = toy_classifier(hidden=hidden)
+    batched, general = BatchedKerasMLP(model), KerasPopulationForward(model)
+    assert batched.n_parameters == general.n_parameters
+    rng = np.random.default_rng(len(hidden))
+    population = rng.uniform(-1, 1, size=(23, batched.n_parameters))
+    X = rng.normal(size=(40, 2))
+    out = batched.forward_population([list(vector) for vector in population], X)  # e.g. DEAP individuals
+    assert out.shape == (23, 40) and out.dtype == np.float32
+    np.testing.assert_array_equal(out, general(population, X))
+    np.testing.assert_allclose(out, one_by_one(model, population, X)[..., 0], rtol=0, atol=1e-5)
+    batched.forward_population(population[:5], X[:7])
+    assert batched.compiled.experimental_get_tracing_count() == 1
 
 
 def test_call_leaves_the_model_alone_and_never_retraces():

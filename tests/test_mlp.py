@@ -14,6 +14,17 @@ def test_parameter_vector_round_trip():
     assert mlp.get_parameters() is not mlp.get_parameters()  # a copy, not a view into the network
 
 
+def test_training_never_changes_the_vector_the_weights_came_from():
+    X, Y = edl.make_problem("moons", 100, 1, 0)
+    mlp = edl.MLP(2, 5, seed=1)
+    start = mlp.get_parameters()
+    kept = start.copy()
+    mlp.set_parameters(start)
+    mlp.train(X, Y, epochs=20)
+    np.testing.assert_array_equal(start, kept)  # set_parameters copied it: a start vector can be reused
+    assert not np.array_equal(mlp.get_parameters(), kept)
+
+
 @pytest.mark.parametrize("bad", [np.zeros(20), np.zeros(22), np.zeros((1, 21)), [np.nan] * 21])
 def test_set_parameters_rejects_wrong_vectors(bad):
     mlp = edl.MLP(2, 5)

@@ -10,6 +10,7 @@ import edl_helpers as edl
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS = "_solutions"  # notebooks/NN_name_solutions.ipynb carries out the exercises of NN_name.ipynb
 LOCAL_PATH = re.compile(r"(/work/|/root/|/home/|/tmp/|/Users/|[A-Z]:\\\\)")
 
 
@@ -40,7 +41,12 @@ def test_layout(path):
     assert parameters.get("metadata", {}).get("tags") == ["parameters"]
     assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in cells) == 1
     assert "run.report(" in source(code[-1]), "the last code cell reports the results"
-    assert "Exercises" in source(cells[-1])
+    if path.stem.endswith(SOLUTIONS):  # worked exercises: they end by pointing back at their lesson
+        lesson = path.stem.removesuffix(SOLUTIONS)
+        assert (ROOT / "notebooks" / f"{lesson}.ipynb").exists(), f"{path.name} solves the exercises of no lesson"
+        assert f"({lesson}.ipynb)" in source(cells[-1]), "the last cell links back to the lesson"
+    else:
+        assert "Exercises" in source(cells[-1])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -84,3 +90,16 @@ def test_each_parameter_range_is_declared_once_in_the_parameters_cell(path):
     assert "edl.parameter_controls(globals()" in source(cells[2]), "the cell after the parameters shows the controls"
     for index, cell in enumerate(cells[2:], 2):
         assert not RANGE_CALL.search(source(cell)), f"code cell {index} declares a second control or range"
+
+
+LESSONS = [path for path in NOTEBOOKS if not path.stem.endswith(SOLUTIONS)]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_exercise_has_a_hint_and_the_lesson_links_its_worked_solutions(path):
+    exercises = source(load(path)["cells"][-1])
+    numbered = re.findall(r"^\d+\. ", exercises, re.MULTILINE)
+    assert len(numbered) >= 4, "a lesson ends with at least four exercises"
+    assert exercises.count("<details>") == len(numbered), "one collapsed hint (<details>) per exercise"
+    solutions = f"{path.stem}{SOLUTIONS}.ipynb"
+    assert f"({solutions})" in exercises and (path.parent / solutions).exists(), f"link {solutions}"

@@ -16,12 +16,16 @@ def write_notebook(path, *sources):
 
 
 def test_find_notebooks_by_number_stem_or_all(tmp_path):
-    for name in ("01_numpy_mlp", "02_ga_weights"):
+    for name in ("01_numpy_mlp", "01_numpy_mlp_solutions", "02_ga_weights"):
         write_notebook(tmp_path / f"{name}.ipynb", "1")
-    assert [p.stem for p in runner.find_notebooks(tmp_path, [])] == ["01_numpy_mlp", "02_ga_weights"]
+    assert [p.stem for p in runner.find_notebooks(tmp_path, [])] == [
+        "01_numpy_mlp", "01_numpy_mlp_solutions", "02_ga_weights"]  # each lesson, then its solutions
     assert [p.stem for p in runner.find_notebooks(tmp_path, ["02"])] == ["02_ga_weights"]
+    assert [p.stem for p in runner.find_notebooks(tmp_path, ["01"])] == ["01_numpy_mlp"]
+    assert [p.stem for p in runner.find_notebooks(tmp_path, ["01s"])] == ["01_numpy_mlp_solutions"]
     assert [p.stem for p in runner.find_notebooks(tmp_path, ["01_numpy_mlp.ipynb"])] == ["01_numpy_mlp"]
-    with pytest.raises(ValueError, match="available: 01_numpy_mlp, 02_ga_weights"):
+    assert [p.stem for p in runner.find_notebooks(tmp_path, ["01_numpy_mlp_solutions"])] == ["01_numpy_mlp_solutions"]
+    with pytest.raises(ValueError, match="available: 01_numpy_mlp, 01_numpy_mlp_solutions, 02_ga_weights"):
         runner.find_notebooks(tmp_path, ["07"])
 
 

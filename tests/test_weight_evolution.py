@@ -5,7 +5,7 @@ from deap import base, creator
 
 import edl_helpers as edl
 from edl_lessons import l03_es
-from edl_lessons.l02_ga import EvolutionResult, evaluate_individuals, make_ga_toolbox, run_ga, weight_fitness
+from edl_lessons.l02_ga import EvolutionResult, evaluate_individuals, evolve, make_ga_toolbox, run_ga, weight_fitness
 from edl_lessons.l03_es import make_child, make_es_toolbox, run_es
 
 
@@ -33,8 +33,8 @@ def easy():
     return X_train, Y_train
 
 
-def test_the_es_reuses_notebook_02s_result_and_copies_no_ga():
-    assert l03_es.EvolutionResult is EvolutionResult
+def test_the_es_reuses_notebook_02s_loop_and_copies_no_ga():
+    assert l03_es.evolve is evolve  # one generation loop: notebook 02's, with the ES's own vary and survive
     assert not hasattr(l03_es, "run_ga") and not hasattr(l03_es, "weight_fitness")  # no second copy
 
 

@@ -1,0 +1,294 @@
+"""Generated from notebooks/09_ga_gan.ipynb by `python -m edl_helpers.save_cells`: edit the notebook, not this file.
+
+The notebook's cells marked ``#@save``, in order.
+"""
+
+# ---- notebooks/09_ga_gan.ipynb, cell 9 ----
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from edl_helpers import gan_metrics as gm
+
+
+def make_classifier() -> keras.Model:
+    """Conv-pool-conv-pool-dense CNN; outputs class probabilities and the 128 penultimate features."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    hidden = keras.layers.Conv2D(32, 3, activation="relu")(inputs)
+    hidden = keras.layers.MaxPooling2D()(hidden)
+    hidden = keras.layers.Conv2D(64, 3, activation="relu")(hidden)
+    hidden = keras.layers.MaxPooling2D()(hidden)
+    hidden = keras.layers.Dropout(0.3)(keras.layers.Flatten()(hidden))
+    features = keras.layers.Dense(128, activation="relu", name="features")(hidden)
+    probabilities = keras.layers.Dense(10, activation="softmax")(keras.layers.Dropout(0.3)(features))
+    return keras.Model(inputs, [probabilities, features])
+
+
+def train_classifier(images: np.ndarray, labels: np.ndarray, epochs: int) -> tuple[keras.Model, keras.Model]:
+    """A new classifier trained with Adam on (images, labels); returns it and its compiled probabilities-only
+    twin (the model that was fitted, for ``evaluate``)."""
+    classifier = make_classifier()
+    trainable = keras.Model(classifier.input, classifier.output[0])
+    trainable.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    trainable.fit(images[..., None], labels, epochs=epochs, batch_size=64, verbose=0)
+    return classifier, trainable
+
+
+def make_judge(classifier: keras.Model):
+    """``judge(images)``: the classifier's class probabilities and penultimate features, 1,000 images at a time."""
+    @tf.function(reduce_retracing=True)
+    def classify_batch(images):
+        return classifier(tf.reshape(images, (-1, 28, 28, 1)), training=False)
+
+    def judge(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return gm.in_batches(lambda batch: [t.numpy() for t in classify_batch(batch)], images, 1000)
+    return judge
+
+
+COLUMNS = {"classifier_score": "classifier score", "fid": "FID", "classes_covered": "classes ≥ 5 %",
+           "classes_covered_3pct": "classes ≥ 3 %", "mean_confidence": "mean confidence"}
+
+
+def score_table(scores: dict[str, dict], rows: list[str]) -> str:
+    """The chosen rows of ``scores`` (name -> the dict of ``measure``) as a text table."""
+    table = pd.DataFrame({name: {key: scores[name][key] for key in COLUMNS} for name in rows}).T.astype(float)
+    table[["classes_covered", "classes_covered_3pct"]] = table[["classes_covered", "classes_covered_3pct"]].astype(int)
+    return table.rename(columns=COLUMNS).to_string(float_format=lambda v: f"{v:.3f}")
+
+
+def measure(images: np.ndarray, judge, real_features: np.ndarray) -> dict[str, object]:
+    """The four scores of a sample (FID against ``real_features``), 3 % coverage, class shares."""
+    probabilities, features = judge(images)
+    result = gm.quality(probabilities, features, real_features)
+    result["classes_covered_3pct"] = gm.classes_covered(probabilities, threshold=0.03)
+    result["fractions"] = gm.class_fractions(probabilities)
+    return result
+
+
+# ---- notebooks/09_ga_gan.ipynb, cell 17 ----
+def make_discriminator() -> keras.Model:
+    """28x28 image -> one logit (positive: 'real')."""
+    inputs = keras.Input(shape=(28, 28, 1))
+    hidden = keras.layers.Conv2D(16, 4, strides=2, padding="same", activation="leaky_relu")(inputs)
+    hidden = keras.layers.Conv2D(32, 4, strides=2, padding="same", activation="leaky_relu")(hidden)
+    return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(hidden)))
+
+
+def discriminator_loss(real_logits, fake_logits):
+    """Binary cross-entropy: real -> 1, fake -> 0 (softplus(-l) = -log sigmoid(l))."""
+    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(tf.nn.softplus(fake_logits))
+
+
+def discriminator_trainer(discriminator: keras.Model, optimizer: keras.optimizers.Optimizer):
+    """A compiled step: one Adam update of ``discriminator`` on a real and a fake batch; returns loss, accuracy."""
+    @tf.function
+    def step(real, fake):
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(real, training=True)
+            fake_logits = discriminator(fake, training=True)
+            loss = discriminator_loss(real_logits, fake_logits)
+        gradients = tape.gradient(loss, discriminator.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, discriminator.trainable_variables))
+        accuracy = 0.5 * (tf.reduce_mean(tf.cast(real_logits > 0, tf.float32))
+                          + tf.reduce_mean(tf.cast(fake_logits < 0, tf.float32)))
+        return loss, accuracy
+    return step
+
+
+# ---- notebooks/09_ga_gan.ipynb, cell 19 ----
+def coarse(images: np.ndarray) -> np.ndarray:
+    """Average 4x4 blocks: (..., 28, 28) -> (..., 7, 7)."""
+    return images.reshape(*images.shape[:-2], 7, 4, 7, 4).mean(axis=(-3, -1))
+
+
+def real_image_spread(images: np.ndarray) -> float:
+    """The diversity term's yardstick: the per-pixel spread of real ``images`` (N, 28, 28) after ``coarse``."""
+    return float(coarse(images).std(axis=0).mean())
+
+
+def agent_fitness(logits_of, images: np.ndarray, real_spread: float,
+                  diversity_weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fitness, realness and diversity of every agent; ``images`` is (P, B, 28, 28)."""
+    agents, batch = images.shape[:2]
+    logits = logits_of(images.reshape(agents * batch, 28, 28, 1)).numpy().reshape(agents, batch)
+    realness = -np.logaddexp(0.0, -logits).mean(axis=1)            # mean log sigmoid(logit) = mean log D(x)
+    diversity = np.minimum(coarse(images).std(axis=1).mean(axis=(1, 2)) / real_spread, 1.0)
+    return realness + diversity_weight * diversity, realness, diversity
+
+
+# ---- notebooks/09_ga_gan.ipynb, cell 21 ----
+def tournament_select(fitness: np.ndarray, rng: np.random.Generator, tournament_size: int) -> int:
+    """Index of the fittest of ``tournament_size`` agents drawn at random."""
+    contestants = rng.choice(len(fitness), size=tournament_size, replace=False)
+    return int(contestants[np.argmax(fitness[contestants])])
+
+
+# ---- notebooks/09_ga_gan.ipynb, cell 24 ----
+import itertools
+import time
+from dataclasses import dataclass
+
+import edl_helpers as edl
+from edl_helpers.gan_generator import GeneratorMLP, two_point_crossover, uniform_crossover
+
+
+@dataclass
+class GASettings:
+    """How the GA evolves generators (the parameters cell's names; the defaults are the lesson's)."""
+
+    samples_per_agent: int = 64            # the shared latent batch every agent is judged on
+    elite_count: int = 2
+    tournament_size: int = 3
+    crossover: str = "two_point"           # or "uniform"
+    crossover_rate: float = 0.5
+    mutation_sigma: float = 0.04           # mutation step at the start of the budget ...
+    mutation_sigma_end: float = 0.01       # ... shrinking geometrically to this at its end
+    mutation_smoothing: float = 3.0        # blur of the output layer's noise in pixels (0: plain Gaussian)
+    diversity_weight: float = 1.0
+    discriminator_learning_rate: float = 1e-4
+    final_samples: int = 512               # samples per agent when the last generation is re-ranked
+
+
+@dataclass
+class GARun:
+    """What one GA run found."""
+
+    best_genome: np.ndarray                # the best agent of the last generation (re-ranked)
+    generation0_genome: np.ndarray         # the best agent of generation 0
+    generations: int
+    seconds: float                         # the GA's own work (the monitoring is not timed)
+    history: dict[str, list[float]]        # per generation: fitness, realness, diversity, D accuracy
+    interrupted: bool = False              # True when Stop (■) cut the run short
+
+
+def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, population: np.ndarray,
+                     real_images: np.ndarray, rng: np.random.Generator, settings: GASettings, real_spread: float,
+                     budget_seconds: float | None = None, generations: int | None = None,
+                     on_generation=None, show_progress: bool = True) -> GARun:
+    """Evolve ``population`` (genomes of ``generator``) against ``discriminator``, which learns alongside.
+
+    Runs until ``budget_seconds`` of GA work or ``generations`` generations are spent (the mutation step shrinks
+    over that budget), or Stop (■). ``on_generation(generation, best_genome, seconds)`` is called after every
+    generation, outside the timed work (for live views). The last population, bred but not yet judged, is
+    re-ranked on ``settings.final_samples`` samples per agent with the final discriminator.
+    """
+    if budget_seconds is None and generations is None:
+        raise ValueError("give the GA a budget: budget_seconds, generations or both")
+    train_discriminator = discriminator_trainer(
+        discriminator, keras.optimizers.Adam(settings.discriminator_learning_rate, beta_1=0.5))
+
+    @tf.function(reduce_retracing=True)
+    def ga_logits(images):
+        return discriminator(images, training=False)
+
+    cross = two_point_crossover if settings.crossover == "two_point" else uniform_crossover
+    size, elites = len(population), settings.elite_count
+    history = {key: [] for key in ("best_fitness", "mean_fitness", "best_realness", "best_diversity",
+                                   "discriminator_accuracy")}
+    generation0_genome, seconds = population[0].copy(), 0.0
+    with edl.stop_on_interrupt("evolution") as stop:
+        counter = itertools.count()
+        for generation in edl.progress(counter, description="GA generations") if show_progress else counter:
+            if (budget_seconds is not None and seconds >= budget_seconds) or (
+                    generations is not None and generation >= generations):
+                break
+            started = time.perf_counter()
+            z = rng.standard_normal((settings.samples_per_agent, generator.latent_size)).astype(np.float32)
+            fakes = generator.forward_population(population, z)                   # (P, B, 28, 28), one pass
+            fitness, realness, diversity = agent_fitness(ga_logits, fakes, real_spread, settings.diversity_weight)
+            order = np.argsort(-fitness)
+            best_genome = population[order[0]].copy()
+            if generation == 0:
+                generation0_genome = best_genome.copy()
+            # the discriminator learns from real images vs this generation's fakes
+            real_batch = real_images[rng.integers(0, len(real_images), 64)][..., None]
+            fake_batch = fakes.reshape(-1, 28, 28)[rng.integers(0, fakes.shape[0] * fakes.shape[1], 64)][..., None]
+            _, d_accuracy = train_discriminator(real_batch, fake_batch)
+            # next generation: elites, then tournament selection, crossover, mutation
+            children = []
+            while len(children) < size - elites:
+                mother = population[tournament_select(fitness, rng, settings.tournament_size)]
+                father = population[tournament_select(fitness, rng, settings.tournament_size)]
+                if rng.random() < settings.crossover_rate:
+                    children.extend(cross(mother, father, rng))
+                else:
+                    children.extend([mother.copy(), father.copy()])
+            children = np.stack(children[:size - elites])
+            spent = max(seconds / budget_seconds if budget_seconds else 0.0,      # share of the budget used
+                        generation / generations if generations else 0.0)
+            sigma = settings.mutation_sigma * (settings.mutation_sigma_end / settings.mutation_sigma) ** min(spent, 1.0)
+            children += generator.mutation_noise(len(children), rng, sigma, settings.mutation_smoothing)
+            population = np.concatenate([population[order[:elites]], children])
+            seconds += time.perf_counter() - started
+            for key, value in zip(history, (fitness[order[0]], fitness.mean(), realness[order[0]],
+                                            diversity[order[0]], float(d_accuracy))):
+                history[key].append(float(value))
+            if on_generation:                                                  # monitoring: not timed
+                on_generation(generation, best_genome, seconds)
+    z_final = rng.standard_normal((settings.final_samples, generator.latent_size)).astype(np.float32)
+    final_fitness, _, _ = agent_fitness(ga_logits, generator.forward_population(population, z_final), real_spread,
+                                        settings.diversity_weight)
+    return GARun(population[np.argmax(final_fitness)].copy(), generation0_genome, len(history["best_fitness"]),
+                 seconds, history, stop.interrupted)
+
+
+# ---- notebooks/09_ga_gan.ipynb, cell 30 ----
+def make_keras_generator(latent_size: int, hidden_size: int) -> keras.Model:
+    """``GeneratorMLP``'s Keras twin: the same layers, and the same flat weight layout (``keras_params``)."""
+    return keras.Sequential([keras.Input(shape=(latent_size,)),
+                             keras.layers.Dense(hidden_size, activation="leaky_relu"),
+                             keras.layers.Dense(28 * 28, activation="sigmoid"),
+                             keras.layers.Reshape((28, 28, 1))])
+
+
+def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learning_rate: float, latent_size: int):
+    """A compiled standard GAN step ``gan_step(real)``: Adam (beta_1 = 0.5) on both networks, non-saturating loss."""
+    generator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
+    discriminator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
+
+    @tf.function
+    def gan_step(real):
+        z = tf.random.normal((tf.shape(real)[0], latent_size))
+        with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
+            fake = generator_model(z, training=True)
+            real_logits = discriminator(real, training=True)
+            fake_logits = discriminator(fake, training=True)
+            d_loss = discriminator_loss(real_logits, fake_logits)
+            g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))        # -log D(G(z)), non-saturating
+        d_gradients = discriminator_tape.gradient(d_loss, discriminator.trainable_variables)
+        g_gradients = generator_tape.gradient(g_loss, generator_model.trainable_variables)
+        discriminator_optimizer.apply_gradients(zip(d_gradients, discriminator.trainable_variables))
+        generator_optimizer.apply_gradients(zip(g_gradients, generator_model.trainable_variables))
+        return d_loss, g_loss
+    return gan_step
+
+
+@dataclass
+class GANRun:
+    """How much gradient training one run did."""
+
+    steps: int
+    seconds: float                         # the training's own work (the monitoring is not timed)
+    interrupted: bool = False              # True when Stop (■) cut the run short
+
+
+def train_gan(gan_step, real_images: np.ndarray, rng: np.random.Generator, budget_seconds: float | None = None,
+              steps: int | None = None, on_step=None, show_progress: bool = True) -> GANRun:
+    """``gan_step`` on batches of 64 random real images until ``budget_seconds`` of training or ``steps`` steps are
+    spent, or Stop (■); ``on_step(step, seconds)`` is called after every step, outside the timed work."""
+    if budget_seconds is None and steps is None:
+        raise ValueError("give the training a budget: budget_seconds, steps or both")
+    seconds, done = 0.0, 0
+    with edl.stop_on_interrupt("GAN training") as stop:
+        counter = itertools.count()
+        for step in edl.progress(counter, description="gradient steps") if show_progress else counter:
+            if (budget_seconds is not None and seconds >= budget_seconds) or (steps is not None and step >= steps):
+                break
+            started = time.perf_counter()
+            gan_step(real_images[rng.integers(0, len(real_images), 64)][..., None])
+            seconds += time.perf_counter() - started
+            done = step + 1
+            if on_step:
+                on_step(step, seconds)
+    return GANRun(done, seconds, stop.interrupted)
