@@ -37,7 +37,8 @@ PY
 
 python -m pip install -q -r "$versions"
 check_unchanged "Colab's versions installed"
-# The notebooks' setup cell in Colab: %pip install -q "edl-helpers @ git+<repository>" (edl_helpers.course)
+# The notebooks' setup cell in Colab: %pip install -q "edl-helpers @ git+<repository>" (edl_helpers.course).
+# No `cluster` extra, as in Colab: notebook 07's Ray section takes its fallback to the process pool here.
 python -m pip install -q "edl-helpers @ file://$PWD"
 check_unchanged "the course installed as the setup cell does"
 python -m pip install -q -c "$versions" pytest nbval

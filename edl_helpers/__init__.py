@@ -16,13 +16,15 @@ every notebook         ``course`` (badge and install facts), ``widgets`` (one co
                        (a population through a Dense stack in one pass), ``image_data`` ((Fashion-)MNIST
                        offline), ``es_noise`` (06's noise table)
 07–08 hyperparameters  ``driver_data`` and ``driver_synth`` (07's telemetry), ``keras_training`` (train and
-and architectures      score one candidate, cache, budget, process pool); 08's genome is in ``edl_lessons``
+and architectures      score one candidate, cache, budget, process pool), ``executors`` (a toolbox's ``map``:
+                       serial, process pool or Ray, with the same results); 08's genome is in ``edl_lessons``
 09 GAN                 ``gan_generator`` (a NumPy generator whose parameters are a genome), ``gan_metrics``
 =====================  =====================================================================================
 """
 from .comparison import PairedDifference, paired_difference
 from .course import REPOSITORY, colab_install_line, colab_url
 from .driver_data import load_driver_data, prepare_driver_windows
+from .executors import make_map, stop_ray
 from .image_data import ImageData, load_mnist, subsample
 from .loops import Outcome, Plateau, progress, run_each, stop_on_interrupt
 from .mlp import MLP
@@ -36,7 +38,7 @@ from .widgets import Controls, parameter_controls, problem_preview
 
 __all__ = [
     "PairedDifference", "paired_difference",
-    "REPOSITORY", "colab_install_line", "colab_url", "load_driver_data", "prepare_driver_windows", "ImageData", "load_mnist", "subsample", "Outcome", "Plateau", "progress", "run_each", "stop_on_interrupt", "MLP",
+    "REPOSITORY", "colab_install_line", "colab_url", "load_driver_data", "prepare_driver_windows", "make_map", "stop_ray", "ImageData", "load_mnist", "subsample", "Outcome", "Plateau", "progress", "run_each", "stop_on_interrupt", "MLP",
     "LivePlot", "as_probability_function", "draw_predictions", "show_predictions", "PROBLEMS",
     "make_problem", "problem_splits", "split_and_scale", "is_quick", "pick", "seed_everything", "NotebookRun", "start_notebook",
     "population_accuracy", "population_log_loss", "Controls", "parameter_controls", "problem_preview",

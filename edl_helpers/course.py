@@ -12,5 +12,5 @@ def colab_url(notebook_file: str) -> str:
 
 
 def colab_install_line() -> str:
-    """The ``%pip`` line the notebooks' setup cell runs in Colab (edl_helpers pulls in deap, livelossplot and bitstring)."""
+    """The ``%pip`` line the notebooks' setup cell runs in Colab (edl_helpers pulls in deap, livelossplot, bitstring and optuna)."""
     return f'%pip install -q "edl-helpers @ git+{REPOSITORY}"'

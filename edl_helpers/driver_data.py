@@ -1,19 +1,22 @@
 """Driver-behaviour telemetry: a validated loader, trips, windows, a split by trip and scaling.
 
 The CSV schema is that of the public Kaggle "Driving Behavior" data set (Cojocaru & Popescu, RoCHI 2022):
-``AccX, AccY, AccZ, GyroX, GyroY, GyroZ, Class, Timestamp``, so the real files load with the same call. The
+``AccX, AccY, AccZ, GyroX, GyroY, GyroZ, Class, Timestamp``, so the real files load with the same call: one
+file, the folder holding ``train_motion_data.csv`` and ``test_motion_data.csv``, or a list of files. The
 course ships a synthetic copy as package data (``edl_helpers/data/driver_behavior.csv``, see
 ``data/README.md``), so a checkout, a plain ``pip install`` and Colab all load the identical bytes.
 
 Scaling statistics come from the training windows only (:class:`ChannelScaling`). ``Timestamp`` is never a
 feature: each class was recorded in its own session, so the clock gives the label
 away. It only serves to cut the rows into trips (:func:`trip_ids`); windows never cross a trip, and whole
-trips go to train, validation or test (:func:`split_by_trip`).
+trips go to train, validation or test (:func:`split_by_trip`). Rows read from several files carry the file
+they came from (column ``File``), and a new file always starts a new trip.
 """
 from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -29,32 +32,83 @@ MIN_ROWS = 60  # 30 s at 2 rows a second: less than that cannot make a useful wi
 SPLITS = ("train", "validation", "test")
 SCALINGS = ("standard", "minmax")
 PIECES_PER_LONE_TRIP = 5
+SOURCE = "File"  # the column naming each row's file, when the rows come from several files
+
+CsvPath = str | Path
 
 
-def load_driver_data(path: str | Path | None = None) -> pd.DataFrame:
-    """Read a driver-behaviour CSV and check it thoroughly.
+def load_driver_data(path: CsvPath | Sequence[CsvPath] | None = None) -> pd.DataFrame:
+    """Read one or several driver-behaviour CSVs and check them thoroughly.
 
     Args:
-        path: a CSV with the columns ``AccX, AccY, AccZ, GyroX, GyroY, GyroZ, Class, Timestamp`` (any order,
-            extra columns are reported and left out). ``None``: the course's synthetic data set,
-            ``DEFAULT_CSV`` (package data, the same file wherever the package is installed).
+        path: where the rows are. ``None``: the course's synthetic data set, ``DEFAULT_CSV`` (package data, the
+            same file wherever the package is installed). One CSV with the columns ``AccX, AccY, AccZ, GyroX,
+            GyroY, GyroZ, Class, Timestamp`` (any order; extra columns are reported and left out). A folder:
+            every ``*.csv`` in it, in the order of their names (the real Kaggle folder holds
+            ``test_motion_data.csv`` and ``train_motion_data.csv``). A list or tuple of CSVs, read in that
+            order. A string with commas, such as ``"train_motion_data.csv, test_motion_data.csv"``, is such a
+            list (unless a file of that very name exists): a notebook's text parameter can name several files.
 
     Returns:
-        A DataFrame with exactly ``COLUMNS`` in that order: six float channels, ``Class`` (a string in
-        ``CLASSES``) and ``Timestamp`` (float seconds). Empty lines are dropped and counted in a message;
-        nothing else is dropped.
+        A DataFrame with ``COLUMNS`` in that order: six float channels, ``Class`` (a string in ``CLASSES``) and
+        ``Timestamp`` (float seconds). Rows from several files are stacked in the files' order, and a last
+        column ``File`` (``SOURCE``) names each row's file: :func:`trip_ids` starts a new trip at every new
+        file, even where the clocks of two files overlap or one restarts. Empty lines are dropped and counted
+        in a message; nothing else is dropped.
 
     Raises:
-        FileNotFoundError: ``path`` does not exist.
-        ValueError: a missing or misspelt column, a non-numeric value, a NaN or infinite value, an unknown
-            class label, or fewer than ``MIN_ROWS`` rows; the message names the column and the row.
+        FileNotFoundError: a file or folder that does not exist, or a folder without a ``.csv`` file.
+        ValueError: an empty list, a file listed twice, or, in any file (named in the message): a missing or
+            misspelt column, a non-numeric value, a NaN or infinite value, an unknown class label, or fewer
+            than ``MIN_ROWS`` rows; the message names the column and the row.
     """
     if path is None:
         with resources.as_file(DEFAULT_CSV) as packaged:
-            return load_driver_data(packaged)
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no driver-behaviour CSV at {path}")
+            return _read_driver_csv(packaged)
+    paths = driver_csv_paths(path)
+    if len(paths) == 1:
+        return _read_driver_csv(paths[0])
+    names = [p.name for p in paths]
+    if len(set(names)) < len(names):  # two folders' files of the same name: keep the rows' files apart
+        names = [str(p) for p in paths]
+    frames = [_read_driver_csv(p).assign(**{SOURCE: name}) for p, name in zip(paths, names)]
+    combined = pd.concat(frames, ignore_index=True)
+    print(f"{len(paths)} files stacked in this order (column {SOURCE!r} names each row's file): "
+          + ", ".join(f"{name} ({len(frame):,} rows)" for name, frame in zip(names, frames)))
+    return combined
+
+
+def driver_csv_paths(path: CsvPath | Sequence[CsvPath]) -> list[Path]:
+    """The CSV files that ``path`` names, in reading order (see :func:`load_driver_data` for what it accepts).
+
+    Raises ``FileNotFoundError`` for a missing file or folder (or a folder without a ``.csv`` file) and
+    ``ValueError`` for an empty list or a file named twice.
+    """
+    if isinstance(path, str) and "," in path and not Path(path).exists():
+        path = [part.strip() for part in path.split(",") if part.strip()]
+    items = [path] if isinstance(path, (str, Path)) else list(path)
+    if not items:
+        raise ValueError("path is an empty list: name at least one driver-behaviour CSV (None: the course's data)")
+    paths = []
+    for item in map(Path, items):
+        if item.is_dir():
+            found = sorted(p for p in item.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+            if not found:
+                raise FileNotFoundError(f"no .csv file in the folder {item}")
+            paths.extend(found)
+        elif item.is_file():
+            paths.append(item)
+        else:
+            raise FileNotFoundError(f"no driver-behaviour CSV at {item}")
+    resolved = [p.resolve() for p in paths]
+    for index, where in enumerate(resolved):
+        if where in resolved[:index]:
+            raise ValueError(f"{paths[index]} is listed twice: each file's rows would be counted twice")
+    return paths
+
+
+def _read_driver_csv(path: Path) -> pd.DataFrame:
+    """Read and check one CSV (see :func:`load_driver_data`); messages name the file."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, skipinitialspace=True)
     empty = raw.apply(lambda column: column.str.strip() == "").all(axis=1).to_numpy()
     if empty.any():
@@ -123,14 +177,18 @@ def _numeric_column(values: pd.Series, column: str, source: str) -> pd.Series:
 
 
 def trip_ids(frame: pd.DataFrame, gap_seconds: float = 10.0) -> np.ndarray:
-    """Number the trips: a new trip starts where ``Class`` changes or ``Timestamp`` jumps back or by more than
-    ``gap_seconds``. Returns one integer per row (0, 1, ...)."""
+    """Number the trips: a new trip starts where ``Class`` changes, where ``Timestamp`` jumps back or by more
+    than ``gap_seconds``, and where the ``File`` column (rows from several files) changes. Returns one integer
+    per row (0, 1, ...)."""
     gap_seconds = check_float("gap_seconds", gap_seconds, 0.5, 1e9)
     time = frame["Timestamp"].to_numpy(dtype=float)
     labels = frame["Class"].to_numpy()
     step = np.diff(time)
-    new = np.concatenate([[True], (step < 0) | (step > gap_seconds) | (labels[1:] != labels[:-1])])
-    return np.cumsum(new) - 1
+    new = (step < 0) | (step > gap_seconds) | (labels[1:] != labels[:-1])
+    if SOURCE in frame.columns:
+        files = frame[SOURCE].to_numpy()
+        new |= files[1:] != files[:-1]
+    return np.cumsum(np.concatenate([[True], new])) - 1
 
 
 def split_by_trip(frame: pd.DataFrame, validation: float = 0.2, test: float = 0.2, seed: int = 0,

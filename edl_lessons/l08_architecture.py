@@ -332,7 +332,7 @@ def make_architecture_toolbox(space, evaluate, feasible, distance, tournament_si
     return toolbox
 
 
-# ---- notebooks/08_ga_lstm_architecture.ipynb, cell 30 ----
+# ---- notebooks/08_ga_lstm_architecture.ipynb, cell 29 ----
 import time
 
 import edl_helpers as edl
@@ -350,40 +350,95 @@ class ArchitectureSearch:
     interrupted: bool  # True when Stop (■) cut it short
 
 
+def training_fitness(trainer, space, map_function=map):
+    """``(train, evaluate)`` for a toolbox whose fitness is the validation accuracy that ``trainer`` (a CachedTrainer) gives.
+
+    ``train(genomes)`` (for ``toolbox.train``) trains the new architectures among ``genomes`` through ``map_function`` (e.g. a process pool),
+    as far as the trainer's budget goes; ``evaluate(genome)`` returns ``(validation accuracy,)`` from the trainer
+    (training the architecture if it is new) or ``None`` once the budget is spent. Both put the state of Python's
+    ``random`` back, which a training in this process reseeds, so that a search's draws do not depend on where, or
+    whether, an architecture is trained.
+    """
+    def train_genomes(genomes):
+        state = random.getstate()
+        trainer.evaluate([architecture_config(genome, space) for genome in genomes], map_function)
+        random.setstate(state)
+
+    def genome_fitness(genome):
+        state = random.getstate()
+        (result,) = trainer.evaluate([architecture_config(genome, space)])
+        random.setstate(state)
+        return None if result is None else (result.score,)
+
+    return train_genomes, genome_fitness
+
+
+def score_genomes(individuals, toolbox, feasible):
+    """Give ``individuals`` their fitness; return those that got one.
+
+    If the toolbox has a ``train`` function, it first gets the feasible genomes all at once (to train their new
+    architectures side by side); then ``toolbox.evaluate`` scores each genome: a cache lookup, a training, or the
+    penalty. An evaluation that returns ``None`` (a budget of trainings that did not reach the genome) leaves the
+    individual without a fitness.
+    """
+    if hasattr(toolbox, "train"):
+        toolbox.train([individual for individual in individuals if feasible(individual)])
+    for individual in individuals:
+        fitness = toolbox.evaluate(individual)
+        if fitness is not None:
+            individual.fitness.values = fitness
+    return [individual for individual in individuals if individual.fitness.valid]
+
+
 def evolve_architectures(toolbox, population_size, generations, crossover_rate, mutation_rate, feasible, seed,
-                         max_minutes=None, on_generation=None):
+                         on_generation=None, trainer=None):
     """Evolve the genomes of ``toolbox`` (from make_architecture_toolbox); return an ArchitectureSearch.
 
     Notebook 02's generation (tournament selection, ``varAnd``, only changed children evaluated) with elitism
     of one: the next population is the best ``population_size - 1`` children plus the best genome found so far.
-    Runs ``generations`` generations; with ``max_minutes`` no generation starts after that time; Stop (■) ends
-    it early, keeping the best so far. ``on_generation(generation, population, hall_of_fame)`` is called after
-    the initial population (generation 0) and after every generation.
+    Runs ``generations`` generations at most; with ``trainer`` (a CachedTrainer with a budget), no generation
+    starts once its budget of trainings is spent. Stop (■) ends it early, keeping the best so far.
+    ``on_generation(generation, population, hall_of_fame)`` is called after the initial population
+    (generation 0) and after every generation.
     """
     edl.seed_everything(seed)  # DEAP draws from Python's random: same seed, same search
     started = time.perf_counter()
     hall_of_fame, population, infeasible, completed = tools.HallOfFame(1), [], [], 0
     with edl.stop_on_interrupt("the architecture search") as stop:
-        population = toolbox.population(n=population_size)
-        for individual in population:
-            individual.fitness.values = toolbox.evaluate(individual)
+        population = score_genomes(toolbox.population(n=population_size), toolbox, feasible)
         hall_of_fame.update(population)
         if on_generation:
             on_generation(0, population, hall_of_fame)
         for generation in range(1, generations + 1):
-            if max_minutes is not None and time.perf_counter() - started > 60 * max_minutes:
-                print(f"time limit of {max_minutes} min reached: no generation {generation}")
+            if trainer is not None and trainer.exhausted:
                 break
             offspring = toolbox.select(population, len(population))
             offspring = algorithms.varAnd(offspring, toolbox, crossover_rate, mutation_rate)
             changed = [child for child in offspring if not child.fitness.valid]  # crossed or mutated
-            for child in changed:
-                child.fitness.values = toolbox.evaluate(child)  # a cache lookup, a training, or the penalty
-            infeasible += [list(child) for child in changed if not feasible(child)]
+            infeasible += [list(child) for child in score_genomes(changed, toolbox, feasible) if not feasible(child)]
+            offspring = [child for child in offspring if child.fitness.valid]  # less the children beyond the budget
             hall_of_fame.update(offspring)
-            population[:] = tools.selBest(offspring, len(offspring) - 1) + [toolbox.clone(hall_of_fame[0])]
+            population[:] = tools.selBest(offspring, population_size - 1) + [toolbox.clone(hall_of_fame[0])]
             if on_generation:
                 on_generation(generation, population, hall_of_fame)
             completed = generation
     return ArchitectureSearch(population, hall_of_fame, completed, infeasible, time.perf_counter() - started,
                               stop.interrupted)
+
+
+# ---- notebooks/08_ga_lstm_architecture.ipynb, cell 31 ----
+def random_architecture_search(trainer, space, feasible, seed, map_function=map, workers=1):
+    """The GA's control: random feasible genomes until ``trainer``'s budget of trainings is spent; True if Stop (■) cut it short.
+
+    Genomes come from ``random_feasible_genome(space, feasible, random.Random(seed))``: the stream, hence the first
+    genomes, of the initial population of ``evolve_architectures`` with the same ``seed``. They are drawn ``workers``
+    at a time and trained through ``map_function``; a repeated architecture is a free cache hit. The architectures
+    trained, the first ``trainer.budget`` distinct ones drawn, do not depend on ``workers``.
+    """
+    workers = check_int("workers", workers, 1)
+    generator = random.Random(seed)
+    with edl.stop_on_interrupt("the random search") as stop:
+        while not trainer.exhausted:
+            genomes = [random_feasible_genome(space, feasible, generator) for _ in range(workers)]
+            trainer.evaluate([architecture_config(genome, space) for genome in genomes], map_function)
+    return stop.interrupted

@@ -1,17 +1,21 @@
 """Notebook 08's architecture genomes (edl_lessons.l08_architecture, from the notebook's #@save cells): random,
-decoded, crossed and mutated genomes are always valid (property-based)."""
+decoded, crossed and mutated genomes are always valid and keep their fixed length (property-based); the GA and its
+random-search control spend a budget of trainings, start from the same genomes and give the same results wherever
+the trainings run."""
 import copy
 import random
 
 import numpy as np
 import pytest
+from edl_helpers.keras_training import CachedTrainer, config_key, config_seed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edl_lessons.l08_architecture import (
-    Architecture, ArchitectureSpace, GenomeIndividual, build_lstm_network, count_network_parameters, crossover, decode,
-    evolve_architectures, genome_problem, is_valid_genome, make_architecture_toolbox, mutate, parameter_budget,
-    random_architecture_genome, random_width, validate_genome)
+    Architecture, ArchitectureSpace, GenomeIndividual, architecture_config, build_lstm_network, training_fitness,
+    count_network_parameters, crossover, decode, evolve_architectures, genome_problem, is_valid_genome,
+    make_architecture_toolbox, mutate, parameter_budget, random_architecture_genome, random_architecture_search,
+    random_width, validate_genome)
 
 DEFAULT_SPACE = ArchitectureSpace()  # notebook 08's space: up to 3 LSTM and 3 Dense layers, widths 32, 64, ..., 256
 
@@ -73,6 +77,7 @@ def test_crossover_keeps_counts_and_dormant_genes_and_stays_valid(pair, indpb, s
     assert returned[0] is child1 and returned[1] is child2
     assert is_valid_genome(child1, space) and is_valid_genome(child2, space)
     assert child1[:2] == genome1[:2] and child2[:2] == genome2[:2], "layer counts are not crossed"
+    assert len(child1) == len(child2) == space.length, "the genome has a fixed length"
     shared = set(space.active_slots(genome1)) & set(space.active_slots(genome2))
     for slot in range(2, space.length):
         if slot in shared:
@@ -89,7 +94,7 @@ def test_mutation_stays_valid_and_leaves_dormant_genes_alone(pair, width_pb, cou
     mutant = list(genome)
     (returned,) = mutate(mutant, space, width_pb, count_pb, random.Random(seed))
     assert returned is mutant
-    assert is_valid_genome(mutant, space)
+    assert is_valid_genome(mutant, space) and len(mutant) == space.length
     active = set(space.active_slots(genome))
     for slot in range(2, space.length):
         if slot not in active:
@@ -247,3 +252,110 @@ def test_the_search_repeats_keeps_its_best_and_penalises_without_evaluating():
     assert best[-1] == search.hall_of_fame[0].fitness.values[0]
     assert all(is_valid_genome(genome, DEFAULT_SPACE) for genome in search.population)
     assert search.infeasible_children and all(genome not in scored for genome in search.infeasible_children)
+
+
+# ---- a budget of trainings, the random-search control, and trainings in another process ----
+
+BUDGET_COUNT = lambda architecture: 1000 * len(architecture.lstm_units) + sum(architecture.dense_units)  # noqa: E731
+
+
+class _Result:
+    def __init__(self, config, score):
+        self.config, self.score = config, score
+
+
+def _toy_training(config):
+    """A made-up score of the architecture; like fit_and_score, it reseeds Python's random (as a Keras training does)."""
+    random.seed(config_seed(config))
+    return _Result(dict(config), sum(config["lstm_units"]) / 768 - len(config["dense_units"]) / 10 + random.random() / 100)
+
+
+def _elsewhere(function, items):
+    """A map that runs ``function`` as a worker process would: this process's random generator is left untouched."""
+    results = []
+    for item in items:
+        state = random.getstate()
+        results.append(function(item))
+        random.setstate(state)
+    return results
+
+
+def _budgeted_ga(seed, budget, map_function, shared=None, population_size=6):
+    feasible, distance = parameter_budget(DEFAULT_SPACE, BUDGET_COUNT, max_parameters=2400)
+    trainer = CachedTrainer(_toy_training, budget=budget, progress=False, shared=shared)
+    train, evaluate = training_fitness(trainer, DEFAULT_SPACE, map_function)
+    toolbox = make_architecture_toolbox(DEFAULT_SPACE, evaluate, feasible, distance, tournament_size=3,
+                                        width_pb=0.3, count_pb=0.3)
+    toolbox.register("train", train)
+    search = evolve_architectures(toolbox, population_size, 200, 0.5, 0.5, feasible, seed, trainer=trainer)
+    return search, trainer, feasible
+
+
+def test_the_budget_of_trainings_ends_the_search():
+    search, trainer, _ = _budgeted_ga(seed=1, budget=15, map_function=map)
+    assert trainer.trainings == 15 and trainer.exhausted
+    assert 1 <= search.generations < 200, "the budget, not the cap on generations, ended the search"
+    assert search.hall_of_fame[0].fitness.values[0] == pytest.approx(trainer.best().score)
+    assert all(individual.fitness.valid for individual in search.population)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_the_search_is_the_same_wherever_the_trainings_run(seed):
+    here, here_trainer, _ = _budgeted_ga(seed, 14, map)
+    there, there_trainer, _ = _budgeted_ga(seed, 14, _elsewhere)
+    assert [r.config for r in here_trainer.history] == [r.config for r in there_trainer.history]
+    assert [list(g) for g in here.population] == [list(g) for g in there.population]
+
+
+def test_without_a_trainer_or_train_function_the_search_is_unchanged():
+    """The solutions notebook's path: evaluate trains one genome at a time, no budget, a fixed number of generations."""
+    search, best, _ = _toy_search(seed=2, generations=3)
+    assert search.generations == 3 and len(best) == 4
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_random_search_starts_from_the_gas_first_genomes_and_copies_their_results(seed):
+    shared = {}
+    search, ga_trainer, feasible = _budgeted_ga(seed, 12, map, shared=shared)
+    random_trainer = CachedTrainer(_toy_training, budget=ga_trainer.trainings, progress=False, shared=shared)
+    random_architecture_search(random_trainer, DEFAULT_SPACE, feasible, seed)
+    first = list(dict.fromkeys(config_key(r.config) for r in ga_trainer.history[:6]))
+    initial = list(dict.fromkeys(config_key(architecture_config(g, DEFAULT_SPACE))
+                                 for g in _initial_population(seed, feasible)))
+    assert first[:len(initial)] == initial, "the GA trains its initial population first"
+    assert [config_key(r.config) for r in random_trainer.history[:len(initial)]] == initial
+    assert random_trainer.trainings == ga_trainer.trainings and random_trainer.reused >= len(initial)
+
+
+def _initial_population(seed, feasible, size=6):
+    from edl_lessons.l08_architecture import random_feasible_genome
+    generator = random.Random(seed)
+    return [random_feasible_genome(DEFAULT_SPACE, feasible, generator) for _ in range(size)]
+
+
+def test_random_search_trains_the_same_architectures_with_any_number_of_workers():
+    feasible, _ = parameter_budget(DEFAULT_SPACE, BUDGET_COUNT, max_parameters=2400)
+    histories = []
+    for workers in (1, 2, 5):
+        trainer = CachedTrainer(_toy_training, budget=11, progress=False)
+        assert not random_architecture_search(trainer, DEFAULT_SPACE, feasible, seed=7, map_function=_elsewhere,
+                                              workers=workers)
+        assert trainer.trainings == 11
+        histories.append([r.config for r in trainer.history])
+    assert histories[0] == histories[1] == histories[2]
+    with pytest.raises(ValueError, match="workers"):
+        random_architecture_search(CachedTrainer(_toy_training, budget=1, progress=False), DEFAULT_SPACE, feasible, 0,
+                                   workers=0)
+
+
+def test_training_fitness_is_none_beyond_the_budget_and_keeps_the_random_state():
+    trainer = CachedTrainer(_toy_training, budget=1, progress=False)
+    train, evaluate = training_fitness(trainer, DEFAULT_SPACE)
+    random.seed(11)
+    state = random.getstate()
+    first = evaluate([1, 1, 32, 32, 32, 32, 32, 32])
+    assert random.getstate() == state, "a training in this process must not move the GA's random generator"
+    assert first is not None and evaluate([1, 1, 32, 64, 64, 32, 32, 32]) == first  # dormant genes: the same network
+    assert evaluate([1, 1, 64, 32, 32, 32, 32, 32]) is None  # a new architecture, the budget spent
+    train([[2, 1, 32, 32, 32, 32, 32, 32]])
+    assert trainer.trainings == 1

@@ -219,3 +219,110 @@ def test_channel_scaling_round_numbers():
     np.testing.assert_allclose(standard.transform(x), [[-1, -1], [1, 1]])
     with pytest.raises(ValueError, match="method must be one of"):
         ChannelScaling.fit(x, "robust")
+
+
+# --- the real Kaggle files as they come: two CSVs, a folder, a list -------------------------------------------
+
+def kaggle_files(tmp_path, small, restart=True):
+    """Kaggle-shaped train and test files: in each, every class is one continuous trip on one clock.
+
+    The train file holds the first two simulated trips of each class, the test file the other two. With
+    ``restart`` the test file's clock starts again where the train file's did (the two clocks overlap);
+    otherwise it goes straight on from the train file's last row, in the train file's last class.
+    """
+    trips = trip_ids(small)
+    per_class = small.groupby("Class", sort=False).ngroup().to_numpy()
+    first_half = (trips - per_class * 4) < 2  # 4 trips per class, in class order
+    train, test = small.loc[first_half], small.loc[~first_half]
+    if not restart:  # the test file begins with the class the train file ends with
+        order = {name: i for i, name in enumerate(reversed(CLASSES))}
+        test = test.sort_values("Class", key=lambda c: c.map(order), kind="stable")
+    parts = {"train_motion_data.csv": train.reset_index(drop=True), "test_motion_data.csv": test.reset_index(drop=True)}
+    start = 3_581_629
+    for part in parts.values():
+        part["Timestamp"] = (start + np.arange(len(part)) // 2).astype(int)
+        if not restart:
+            start = int(part["Timestamp"].iloc[-1]) + 1
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name, part in parts.items():
+        part.to_csv(folder / name, index=False)
+    return folder, parts
+
+
+def test_kaggle_train_and_test_files_load_as_a_list(tmp_path, small, capsys):
+    folder, parts = kaggle_files(tmp_path, small)
+    frame = load_driver_data([folder / "train_motion_data.csv", folder / "test_motion_data.csv"])
+    assert list(frame.columns) == list(COLUMNS) + [driver_data.SOURCE]
+    assert len(frame) == len(small)
+    names = ["train_motion_data.csv", "test_motion_data.csv"]
+    assert list(pd.unique(frame[driver_data.SOURCE])) == names
+    for name in names:
+        np.testing.assert_allclose(frame.loc[frame[driver_data.SOURCE] == name, "AccX"], parts[name]["AccX"])
+    assert "2 files stacked in this order" in capsys.readouterr().out
+
+
+def test_a_folder_reads_its_csv_files_in_name_order(tmp_path, small):
+    folder, _ = kaggle_files(tmp_path, small)
+    (folder / "README.txt").write_text("not a CSV")
+    frame = load_driver_data(folder)
+    assert list(pd.unique(frame[driver_data.SOURCE])) == ["test_motion_data.csv", "train_motion_data.csv"]
+    listed = load_driver_data(str(folder / "test_motion_data.csv") + " , " + str(folder / "train_motion_data.csv"))
+    pd.testing.assert_frame_equal(frame, listed)  # a comma-separated string is a list (a notebook's text field)
+    as_tuple = (folder / "test_motion_data.csv", str(folder / "train_motion_data.csv"))  # paths or strings
+    pd.testing.assert_frame_equal(frame, load_driver_data(as_tuple))
+
+
+def test_one_file_in_a_list_loads_as_that_file(tmp_path, small):
+    path = write(tmp_path, small)
+    pd.testing.assert_frame_equal(load_driver_data([path]), load_driver_data(path))
+    assert driver_data.SOURCE not in load_driver_data([str(path)]).columns
+
+
+@pytest.mark.parametrize("restart", [True, False], ids=["clock restarts", "clock goes on"])
+def test_a_new_file_starts_a_new_trip(tmp_path, small, restart):
+    """Whether the second file's clock restarts or continues in the same class, no trip spans two files."""
+    folder, parts = kaggle_files(tmp_path, small, restart=restart)
+    frame = load_driver_data([folder / "train_motion_data.csv", folder / "test_motion_data.csv"])
+    boundary = len(parts["train_motion_data.csv"])
+    if not restart:  # without the file column, the clock and the class would glue the two files together
+        assert frame.loc[boundary - 1, "Class"] == frame.loc[boundary, "Class"]
+        assert trip_ids(frame.drop(columns=driver_data.SOURCE))[boundary - 1:boundary + 1].tolist() == [2, 2]
+    trips = trip_ids(frame)
+    assert trips[boundary] == trips[boundary - 1] + 1
+    assert len(np.unique(trips)) == 6  # one trip per class in each file
+    for trip in np.unique(trips):
+        assert frame.loc[trips == trip, driver_data.SOURCE].nunique() == 1
+    windows = prepare_driver_windows(frame, length=20, stride=10, seed=0)
+    for piece in np.unique(windows.row_piece):
+        assert frame.loc[windows.row_piece == piece, driver_data.SOURCE].nunique() == 1
+
+
+def test_files_of_the_same_name_in_two_folders_stay_apart(tmp_path, small):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    half = len(small) // 2
+    small.iloc[:half].to_csv(first / "drive.csv", index=False)
+    small.iloc[half:].to_csv(second / "drive.csv", index=False)
+    frame = load_driver_data([first / "drive.csv", second / "drive.csv"])
+    assert list(pd.unique(frame[driver_data.SOURCE])) == [str(first / "drive.csv"), str(second / "drive.csv")]
+    assert trip_ids(frame)[half] == trip_ids(frame)[half - 1] + 1
+
+
+def test_several_files_bad_input_is_named(tmp_path, small):
+    folder, parts = kaggle_files(tmp_path, small)
+    train = folder / "train_motion_data.csv"
+    with pytest.raises(ValueError, match="empty list"):
+        load_driver_data([])
+    with pytest.raises(FileNotFoundError, match="no driver-behaviour CSV at .*nowhere.csv"):
+        load_driver_data([train, tmp_path / "nowhere.csv"])
+    with pytest.raises(FileNotFoundError, match="no .csv file in the folder"):
+        (tmp_path / "empty").mkdir()
+        load_driver_data(tmp_path / "empty")
+    with pytest.raises(ValueError, match="listed twice"):
+        load_driver_data([train, folder])
+    parts["test_motion_data.csv"].drop(columns="GyroZ").to_csv(folder / "test_motion_data.csv", index=False)
+    with pytest.raises(ValueError, match=r"test_motion_data.csv: missing column\(s\) 'GyroZ'"):
+        load_driver_data([train, folder / "test_motion_data.csv"])
+    with pytest.raises(ValueError, match=r"test_motion_data.csv: missing column\(s\) 'GyroZ'"):
+        load_driver_data(folder)
