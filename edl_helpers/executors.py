@@ -45,7 +45,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import psutil
 
-from .keras_training import MapFunction, enable_gpu_memory_growth, process_map
+from .keras_training import MapFunction, enable_gpu_memory_growth, limit_tensorflow_threads, process_map
 from .validation import check_choice, check_int
 
 KINDS = ("serial", "pool", "ray")
@@ -122,7 +122,9 @@ def _ray_map(workers: int, address: str | None) -> MapFunction:
 
 
 def _call_in_worker(function: Callable[[Any], Any], item: Any) -> Any:
-    """Run in a Ray worker: leave GPU memory to the other workers (see ``process_map``), then call."""
+    """Run in a Ray worker: one thread for TensorFlow (the task's one CPU), GPU memory left to the other
+    workers (see ``process_map``), then call."""
+    limit_tensorflow_threads(1)
     enable_gpu_memory_growth()
     return function(item)
 

@@ -10,6 +10,8 @@ class probabilities ``(n, k)`` and the penultimate-layer features ``(n, d)`` in.
 * :func:`class_fractions`, :func:`classes_covered` - how often each class is predicted, and how many reach a
   threshold share (a collapsed generator covers one class).
 * :func:`mean_confidence` - the mean of the top class probability.
+* :func:`feature_diversity` - how spread out a sample is in the classifier's feature space, relative to real
+  data (1: as varied as real data, 0: every sample the same).
 * :func:`nearest_neighbours` - the closest reference image of each sample (are samples copies?).
 * :func:`in_batches` - apply a function to a large array batch by batch and concatenate the outputs.
 """
@@ -93,6 +95,22 @@ def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     cross = np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0.0, None)).sum()
     value = float(np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2.0 * cross)
     return max(value, 0.0)
+
+
+def feature_diversity(features: np.ndarray, reference_features: np.ndarray) -> float:
+    """The mean per-feature standard deviation of ``features`` ``(n, d)`` over that of ``reference_features``.
+
+    1 when a sample is as spread out in the classifier's feature space as the reference (real data), 0 when
+    every sample has the same features (a collapsed generator). Measured in the features of a digit
+    classifier rather than in pixels, variety counts only where it changes what the classifier sees.
+    """
+    sample, reference = _features("features", features), _features("reference_features", reference_features)
+    if sample.shape[1] != reference.shape[1]:
+        raise ValueError(f"feature sets must have the same width, got {sample.shape[1]} and {reference.shape[1]}")
+    spread = reference.std(axis=0).mean()
+    if spread == 0:
+        raise ValueError("reference_features do not vary: no yardstick for diversity")
+    return float(sample.std(axis=0).mean() / spread)
 
 
 def nearest_neighbours(samples: np.ndarray, reference: np.ndarray, chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:

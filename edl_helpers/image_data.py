@@ -1,10 +1,12 @@
-"""MNIST and Fashion-MNIST that load offline when they can, with a small clearly-labelled fallback when not.
+"""MNIST and Fashion-MNIST that load offline when they can, with clearly-labelled stand-ins when not.
 
 :func:`load_mnist` looks, in order, in a local data folder (``data_dir`` or ``$EDL_DATA_DIR``), in Keras'
-cache, in the Debian package ``dataset-fashion-mnist`` (Fashion-MNIST only), then asks Keras to download
-(if allowed, and unless ``$EDL_OFFLINE`` is set, as under pytest), and as a last resort serves
-scikit-learn's bundled 8x8 digits upscaled to 28x28. It prints one line saying where the data came from
-(plus one sentence when it had to fall back). TensorFlow/Keras is imported only for the download, so
+cache, in the Debian package ``dataset-fashion-mnist`` (Fashion-MNIST only); for MNIST it then takes a local
+folder holding only the official test-set pair (``t10k-*``) and serves those 10,000 real digits as a data set of
+their own, ``mnist_t10k_split`` (a seeded, stratified 8,000/2,000 split, not the standard benchmark); then it
+asks Keras to download (if allowed, and unless ``$EDL_OFFLINE`` is set, as under pytest), and as a last
+resort serves scikit-learn's bundled 8x8 digits upscaled to 28x28. It prints one line saying where the data
+came from (plus one sentence when it serves a stand-in). TensorFlow/Keras is imported only for the download, so
 importing this module stays fast.
 
 Quick mode is not handled here: notebooks shrink the data themselves with :func:`subsample`.
@@ -26,13 +28,17 @@ from .validation import check_choice, check_int
 
 DATASETS = ("mnist", "fashion_mnist")
 FALLBACK_NAME = "digits_fallback"
+T10K_SPLIT_NAME = "mnist_t10k_split"  # the 10,000 MNIST test digits split into training and test parts
+T10K_TEST_SHARE = 0.2  # of each class, for the test part: 2,000 of the 10,000 official test digits
+T10K_SPLIT_SEED = 0  # fixed, so every notebook (and every run) gets the same split
 DATA_DIR_VARIABLE = "EDL_DATA_DIR"
 OFFLINE_VARIABLE = "EDL_OFFLINE"  # set (to anything but "", "0"): never attempt a download
 
 DIGIT_NAMES = tuple(str(digit) for digit in range(10))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
-CLASS_NAMES = {"mnist": DIGIT_NAMES, "fashion_mnist": FASHION_NAMES, FALLBACK_NAME: DIGIT_NAMES}
+CLASS_NAMES = {"mnist": DIGIT_NAMES, "fashion_mnist": FASHION_NAMES, FALLBACK_NAME: DIGIT_NAMES,
+               T10K_SPLIT_NAME: DIGIT_NAMES}
 _TITLES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
 
 # Where to look; module-level so tests (or unusual machines) can point them elsewhere.
@@ -62,7 +68,8 @@ _DIGITS_INNER = 20  # the fallback digits fill the central 20 x 20 box, like MNI
 class ImageData:
     """A 10-class image data set: ``x_*`` are ``(n, 28, 28)`` uint8 (0-255), ``y_*`` are ``(n,)`` uint8 (0-9).
 
-    ``name`` is the data set actually used ("mnist", "fashion_mnist" or "digits_fallback"), ``source`` says
+    ``name`` is the data set actually used ("mnist", "fashion_mnist", "mnist_t10k_split" or
+    "digits_fallback"); record it with any result made on these images. ``source`` says
     where it came from ("data_dir", "EDL_DATA_DIR", "Keras cache", "Debian package dataset-fashion-mnist",
     "Keras download" or "sklearn fallback"), ``path`` is the file or folder read (``None`` if not a file),
     and ``class_names`` holds the 10 label names.
@@ -136,9 +143,15 @@ def load_mnist(dataset: str = "mnist", *, data_dir: str | Path | None = None,
            set, so keep both data sets in subfolders if you have both.
         2. Keras' cache (``~/.keras/datasets/mnist.npz``, ``~/.keras/datasets/fashion-mnist/``), no network.
         3. Fashion-MNIST only: the Debian package ``dataset-fashion-mnist`` (``/usr/share/datasets/``).
-        4. If ``allow_download``: Keras' download (which caches it); any failure moves on. It is not even
+        4. MNIST only: if the data folder (or its ``mnist/`` subfolder) holds only the test-set pair
+           ``t10k-images-idx3-ubyte`` + ``t10k-labels-idx1-ubyte`` (``.gz`` or not), those real digits are
+           served as their own data set, ``name = "mnist_t10k_split"``: a stratified split with a fixed seed
+           (``T10K_SPLIT_SEED``) putting ``T10K_TEST_SHARE`` of each class (2,000 of the 10,000) in the
+           test part and the rest (8,000) in the training part; one sentence says it is not the standard
+           60,000/10,000 MNIST benchmark. A Fashion-MNIST request never takes these files.
+        5. If ``allow_download``: Keras' download (which caches it); any failure moves on. It is not even
            attempted (it fails at once) when :func:`offline` (``$EDL_OFFLINE``, set under pytest).
-        5. scikit-learn's bundled 8x8 digits, upscaled to 28x28, split 75/25 (stratified, fixed seed);
+        6. scikit-learn's bundled 8x8 digits, upscaled to 28x28, split 75/25 (stratified, fixed seed);
            ``name`` is then ``"digits_fallback"`` and one sentence says so.
 
     Args:
@@ -184,6 +197,11 @@ def load_mnist(dataset: str = "mnist", *, data_dir: str | Path | None = None,
             data, where = found
             package = f"Debian package {DEBIAN_PACKAGES.get(dataset, 'dataset')}"
             result = _make(dataset, data, package, where, f"the {package}")
+    if result is None and dataset == "mnist" and root is not None and root.is_dir():
+        found = _search_test_pair(root)
+        if found is not None:
+            x, y, where = found
+            result = _t10k_split(x, y, label, where)
     download_failed = False
     if result is None and allow_download:
         try:
@@ -246,6 +264,33 @@ def _make(dataset: str, data: dict[str, np.ndarray], source: str, where: Path | 
                        path=None if where is None else str(where))
     print(f"{dataset}: {len(result.y_train):,} train / {len(result.y_test):,} test images from {described}")
     return result
+
+
+def _search_test_pair(root: Path) -> tuple[np.ndarray, np.ndarray, Path] | None:
+    """The MNIST test-set pair alone (no training files) in ``root``'s MNIST subfolders or in ``root`` itself."""
+    for folder in [root / sub for sub in _SUBFOLDERS["mnist"]] + [root]:
+        paths = {key: _idx_file(folder, stem, kind) for key, (stem, kind) in _IDX_FILES.items()}
+        if paths["x_test"] is None or paths["y_test"] is None or paths["x_train"] or paths["y_train"]:
+            continue
+        x = _check_one("x_test", read_idx(paths["x_test"]), str(paths["x_test"]))
+        y = _check_one("y_test", read_idx(paths["y_test"]), str(paths["y_test"]))
+        if len(x) != len(y) or len(y) < 2:
+            raise ValueError(f"the MNIST test-set files in {folder} hold {len(x)} images and {len(y)} labels "
+                             "(need the same number, at least 2)")
+        return x, y, folder
+    return None
+
+
+def _t10k_split(x: np.ndarray, y: np.ndarray, source: str, where: Path) -> ImageData:
+    """The MNIST test digits as their own data set: a seeded, stratified training/test split; says so."""
+    n_test = min(max(1, round(T10K_TEST_SHARE * len(y))), len(y) - 1)
+    test = _stratified_indices(y, n_test, np.random.default_rng(T10K_SPLIT_SEED))
+    train = np.setdiff1d(np.arange(len(y)), test)
+    print(f"Only the MNIST test set is available here, so this notebook uses its {len(y):,} real digits as a data "
+          f"set of their own, {T10K_SPLIT_NAME}: a stratified split (seed {T10K_SPLIT_SEED}) into {len(train):,} "
+          f"training and {len(test):,} test images, which is not the standard 60,000/10,000 MNIST benchmark.")
+    data = {"x_train": x[train], "y_train": y[train], "x_test": x[test], "y_test": y[test]}
+    return _make(T10K_SPLIT_NAME, data, source, where, f"{source} ({where.name})")  # no absolute path
 
 
 def _keras_cache_dirs() -> tuple[Path, ...]:

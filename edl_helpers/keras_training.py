@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import os
 import time
 import warnings
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -53,14 +54,17 @@ class TrainingResult:
 
 def fit_and_score(build_model: Callable[[Config], Any], config: Config,
                   data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], *, epochs: int, batch_size: int,
-                  seed: int, patience: int = 3, monitor: str = "val_accuracy") -> TrainingResult:
+                  seed: int, patience: int = 3, monitor: str = "val_accuracy",
+                  validation_batch_size: int | None = None) -> TrainingResult:
     """Train ``build_model(config)`` on ``data = (x_train, y_train, x_validation, y_validation)``; score it.
 
     The Keras session is cleared first (so memory stays flat over many candidates) and every generator is
     seeded with ``seed``. Training stops early when ``monitor`` has not improved for ``patience`` epochs.
     The score is the best ``monitor`` value (validation accuracy by default); ``best_epoch`` (1-based) is
     where it was reached, which is how long to train when the model is refitted on more data.
-    The model must be compiled with the metric behind ``monitor``.
+    The model must be compiled with the metric behind ``monitor``. ``validation_batch_size`` (default:
+    ``batch_size``) only sets how many validation examples go through the model at once; the score does not
+    depend on it, but a large one makes the validation after each epoch cheaper (fewer steps).
     """
     enable_gpu_memory_growth()  # before this process's first model: on a GPU runtime, leave memory to others
     import keras
@@ -69,6 +73,8 @@ def fit_and_score(build_model: Callable[[Config], Any], config: Config,
     batch_size = check_int("batch_size", batch_size, 1)
     patience = check_int("patience", patience, 0)
     seed = check_int("seed", seed, 0, 2**32 - 1)
+    if validation_batch_size is not None:
+        validation_batch_size = check_int("validation_batch_size", validation_batch_size, 1)
     started = time.perf_counter()
     keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
@@ -76,7 +82,8 @@ def fit_and_score(build_model: Callable[[Config], Any], config: Config,
     x_train, y_train, x_validation, y_validation = data
     stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=patience)
     history = model.fit(x_train, y_train, validation_data=(x_validation, y_validation), epochs=epochs,
-                        batch_size=batch_size, verbose=0, callbacks=[stop]).history
+                        batch_size=batch_size, validation_batch_size=validation_batch_size, verbose=0,
+                        callbacks=[stop]).history
     scores = np.asarray(history[monitor], dtype=float)
     best = int(np.argmax(scores))
     del model
@@ -189,6 +196,29 @@ def enable_gpu_memory_growth() -> int:
     return len(gpus)
 
 
+@functools.cache
+def limit_tensorflow_threads(threads: int) -> int:
+    """Let TensorFlow in this process run its operations on at most ``threads`` threads; returns ``threads``.
+
+    Runs once per process (cached), and only takes effect before TensorFlow's first operation (later, TensorFlow
+    refuses the change; no error is raised here). Worker processes call it with their share of the cores, so
+    that ``workers`` processes of TensorFlow do not each start a thread per core and compete for the cores
+    (TensorFlow's idle threads spin while they wait for work, which costs CPU time the trainings need).
+    """
+    import tensorflow as tf
+
+    threads = check_int("threads", threads, 1)
+    with contextlib.suppress(RuntimeError):  # "cannot be modified after initialization"
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    return threads
+
+
+def worker_threads(workers: int) -> int:
+    """Each of ``workers`` processes' share of this machine's cores (at least 1)."""
+    return max(1, (os.cpu_count() or 1) // check_int("workers", workers, 1))
+
+
 def process_map(workers: int = 2) -> MapFunction:
     """A ``map`` that runs the calls in ``workers`` separate processes (joblib's loky pool, kept warm).
 
@@ -199,7 +229,8 @@ def process_map(workers: int = 2) -> MapFunction:
 
     GPU runtimes (e.g. Colab's): by default TensorFlow grabs all of a GPU's memory in the first process that
     uses it, so the second worker would fail. Every worker therefore calls :func:`enable_gpu_memory_growth`
-    before its first job, and the workers share the GPUs, each taking only what its models need (a pool
+    before its first job (and :func:`limit_tensorflow_threads` with its share of the cores, :func:`worker_threads`),
+    and the workers share the GPUs, each taking only what its models need (a pool
     of ``workers`` trainings must still fit in the GPU's memory together). The calling process must not hold
     the whole GPU either: if it trains too, it should call :func:`enable_gpu_memory_growth` before its own
     first TensorFlow operation. On a CPU-only machine all this changes nothing.
@@ -207,10 +238,12 @@ def process_map(workers: int = 2) -> MapFunction:
     from joblib import Parallel, delayed
 
     workers = check_int("workers", workers, 1)
+    threads = worker_threads(workers)
     warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor",
                             category=UserWarning)
 
     def call_in_worker(function: Callable[[Any], Any], item: Any) -> Any:
+        limit_tensorflow_threads(threads)
         enable_gpu_memory_growth()
         return function(item)
 

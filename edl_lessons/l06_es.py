@@ -187,8 +187,8 @@ from edl_helpers.es_noise import NoiseTable
 
 class ESTask(NamedTuple):
     """What the ES trains: an n_inputs -> hidden_units -> 10 MLP from the start θ0 (a flat vector in Keras'
-    layout), with perturbations from `noise_table`, on training images X_train (n, n_inputs) with labels
-    Y_train; `score(θ)` is the validation accuracy that the run records along the way."""
+    layout), with perturbations from `noise_table` (of `low_rank_length` numbers each), on training images
+    X_train (n, n_inputs) with labels Y_train; `score(θ)` is the validation accuracy that the run records."""
     start: np.ndarray
     hidden_units: int
     noise_table: NoiseTable
@@ -200,33 +200,33 @@ class ESTask(NamedTuple):
 def sample_noise(noise_table, rng, count, n_inputs, hidden_units):
     """`count` perturbations ε, each the slice of the noise table at its own random offset.
 
-    Returns E1 (n_inputs, count * h), the first-kernel noise of all members side by side (member q owns the
-    columns q*h ... q*h + h - 1), and rest (count, n_parameters - n_inputs * h): each member's b1, W2, b2 noise.
+    Member q's first-kernel noise is the rank-one matrix outer(A[:, q], B[q]); returns A (n_inputs, count),
+    B (count, h) and rest (count, h + 10h + 10): each member's b1, W2, b2 noise.
     """
-    return noise_table.first_layer_and_rest(noise_table.draw(rng, count), n_inputs, hidden_units)
+    return noise_table.low_rank_first_layer(noise_table.draw(rng, count), n_inputs, hidden_units)
 
 
-def perturbed_logits(theta, E1, rest, sigma, X, mirrored=True):
+def perturbed_logits(theta, A, B, rest, sigma, X, mirrored=True):
     """Logits on images X (n, n_inputs) of θ + σε for every perturbation ε, then (mirrored) of θ − σε:
     (members, n, 10)."""
-    count, h = len(rest), E1.shape[1] // len(rest)
+    count, h = B.shape
     W1, b1, W2, b2 = mlp_weights(theta, h, n_inputs=X.shape[1])
     c1, E2, c2 = rest[:, :h], rest[:, h:h + 10 * h].reshape(count, h, 10), rest[:, h + 10 * h:]
-    shared = (X @ W1 + b1)[:, None, :]                                # (n, 1, h): XW1 + b1, once for everyone
-    delta = (X @ E1).reshape(len(X), count, h)                       # (n, count, h): XE1 of every member, one product
-    delta += c1
+    shared = X @ W1 + b1                                   # (n, h): XW1 + b1, once for everyone
+    delta = (A.T @ X.T)[:, :, None] * B[:, None, :]        # (count, n, h): X(a bᵀ) = (Xa) bᵀ for every member
+    delta += c1[:, None, :]
     delta *= sigma
     logits = []
     for sign in ((1, -1) if mirrored else (1,)):
         hidden = shared + sign * delta
-        np.maximum(hidden, 0.0, out=hidden)                           # ReLU
-        logits.append(hidden.transpose(1, 0, 2) @ (W2 + sign * sigma * E2) + (b2 + sign * sigma * c2)[:, None, :])
+        np.maximum(hidden, 0.0, out=hidden)                # ReLU
+        logits.append(hidden @ (W2 + sign * sigma * E2) + (b2 + sign * sigma * c2)[:, None, :])
     return np.concatenate(logits)
 
 
-def noise_combination(E1, rest, coefficients):
+def noise_combination(A, B, rest, coefficients):
     """Σ_q coefficients[q] ε_q as one flat vector in the parameter layout (W1, then b1, W2, b2)."""
-    first = E1.reshape(len(E1), len(rest), E1.shape[1] // len(rest)).transpose(0, 2, 1) @ coefficients  # (n_inputs, h)
+    first = (A * coefficients) @ B                         # Σ_q c_q a_q b_qᵀ: (n_inputs, h)
     return np.concatenate([first.ravel(), coefficients @ rest])
 
 
@@ -282,9 +282,9 @@ def evolution_strategy(task, population_size, batch_size, seed, sigmas, learning
             learning_rate = np.float32(rate_0 * (rate_1 / rate_0) ** progress)
 
             batch = rng.integers(0, len(task.X_train), batch_size)   # one fresh minibatch shared by everyone
-            E1, rest = sample_noise(task.noise_table, rng, pairs if mirrored else 2 * pairs, n_inputs,
-                                    task.hidden_units)
-            logits = perturbed_logits(theta, E1, rest, sigma, task.X_train[batch], mirrored)
+            A, B, rest = sample_noise(task.noise_table, rng, pairs if mirrored else 2 * pairs, n_inputs,
+                                      task.hidden_units)
+            logits = perturbed_logits(theta, A, B, rest, sigma, task.X_train[batch], mirrored)
             if smooth_fitness:
                 scores = -cross_entropy(logits, task.Y_train[batch])
             else:
@@ -295,7 +295,7 @@ def evolution_strategy(task, population_size, batch_size, seed, sigmas, learning
                 weights = ((scores - scores.mean()) / (scores.std() + 1e-8)).astype(np.float32)
             if mirrored:  # member i is θ + σε_i, member i + pairs is θ − σε_i
                 weights = weights[:pairs] - weights[pairs:]
-            gradient = noise_combination(E1, rest, weights) / (2 * pairs * sigma)  # estimate of ∇ (smoothed fitness)
+            gradient = noise_combination(A, B, rest, weights) / (2 * pairs * sigma)  # estimate of ∇ (smoothed fitness)
 
             generation += 1
             if adam:

@@ -141,7 +141,8 @@ def score_configuration(config, data, n_classes, max_epochs, patience, seed):
     """
     return fit_and_score(lambda c: build_lstm(c, data[0].shape[1:], n_classes), config, data,
                          epochs=min(config["epochs"], max_epochs), batch_size=config["batch_size"],
-                         seed=config_seed(config, seed), patience=patience)
+                         seed=config_seed(config, seed), patience=patience,
+                         validation_batch_size=len(data[2]))  # validation in one step per epoch
 
 
 def refit_on_train_and_validation(config, epochs, x, y, n_classes, seed, callbacks=()):
@@ -240,19 +241,20 @@ def run_lstm_ga(search_seed, toolbox, score, budget, population_size, crossover_
 
 
 # ---- notebooks/07_ga_lstm_tuning.ipynb, cell 35 ----
-def run_random_lstm_search(search_seed, score, budget, map_function=map, workers=1, shared=None, n_genes=N_GENES,
+def run_random_lstm_search(search_seed, score, budget, map_function=map, per_call=1, shared=None, n_genes=N_GENES,
                            decode=decode_lstm_genes, verbose=True):
     """Random chromosomes of `n_genes` bits until the trainings budget is spent (or Stop); returns the trainer.
 
-    Chromosomes are drawn `workers` at a time and trained through `map_function`; the arguments are those of
-    `run_lstm_ga`. The k-th chromosome drawn does not depend on `workers`, so neither do the results.
+    Chromosomes are drawn `per_call` at a time and trained through one call of `map_function` (enough to keep every
+    worker busy); the other arguments are those of `run_lstm_ga`. The k-th chromosome drawn does not depend on
+    `per_call`, so neither do the results.
     """
     generator = random.Random(search_seed)
     trainer = CachedTrainer(score, budget=budget, description=f"random search, seed {search_seed}",
                             progress=verbose, shared=shared)
     with edl.stop_on_interrupt("random search") as stop:
         while not trainer.exhausted:
-            batch = [[generator.randint(0, 1) for _ in range(n_genes)] for _ in range(min(workers, trainer.remaining))]
+            batch = [[generator.randint(0, 1) for _ in range(n_genes)] for _ in range(min(per_call, trainer.remaining))]
             trainer.evaluate([decode(genes) for genes in batch], map_function=map_function)
     trainer.close()
     trainer.interrupted = stop.interrupted  # read by edl.run_each

@@ -47,7 +47,8 @@ def make_judge(classifier: keras.Model):
 
 
 COLUMNS = {"classifier_score": "classifier score", "fid": "FID", "classes_covered": "classes ≥ 5 %",
-           "classes_covered_3pct": "classes ≥ 3 %", "mean_confidence": "mean confidence"}
+           "classes_covered_3pct": "classes ≥ 3 %", "mean_confidence": "mean confidence",
+           "feature_diversity": "feature diversity"}
 
 
 def score_table(scores: dict[str, dict], rows: list[str]) -> str:
@@ -58,36 +59,74 @@ def score_table(scores: dict[str, dict], rows: list[str]) -> str:
 
 
 def measure(images: np.ndarray, judge, real_features: np.ndarray) -> dict[str, object]:
-    """The four scores of a sample (FID against ``real_features``), 3 % coverage, class shares."""
+    """The four scores of a sample (FID against ``real_features``), 3 % coverage, feature diversity, class shares."""
     probabilities, features = judge(images)
     result = gm.quality(probabilities, features, real_features)
+    result["feature_diversity"] = gm.feature_diversity(features, real_features)
     result["classes_covered_3pct"] = gm.classes_covered(probabilities, threshold=0.03)
     result["fractions"] = gm.class_fractions(probabilities)
     return result
 
 
 # ---- notebooks/09_ga_gan.ipynb, cell 17 ----
-def make_discriminator() -> keras.Model:
-    """28x28 image -> one logit (positive: 'real')."""
+class MinibatchStdDev(keras.layers.Layer):
+    """Appends one feature map: how much the images of a small group differ (Karras et al., 2018).
+
+    The batch is split into groups of ``group_size`` images (image i joins group i mod ``groups``); for each
+    group, the standard deviation of every feature over its images, averaged over all features, is one number,
+    appended to each image of the group as a constant extra channel. A collapsed generator's group has a
+    spread near 0, a real one's does not, so the discriminator can see collapse that no single image shows.
+    """
+
+    def __init__(self, group_size: int = 4, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if int(group_size) < 1:
+            raise ValueError(f"group_size must be an integer >= 1, got {group_size}")
+        self.group_size = int(group_size)
+
+    def call(self, x):
+        shape = tf.shape(x)
+        group = tf.minimum(self.group_size, shape[0])                     # the batch must be a multiple of it
+        grouped = tf.reshape(x, tf.concat([[group, -1], shape[1:]], axis=0))
+        spread = tf.reduce_mean(tf.sqrt(tf.math.reduce_variance(grouped, axis=0) + 1e-8), axis=[1, 2, 3],
+                                keepdims=True)                              # (groups, 1, 1, 1)
+        return tf.concat([x, tf.tile(spread, [group, shape[1], shape[2], 1])], axis=-1)
+
+
+def make_discriminator(minibatch_std: bool = False) -> keras.Model:
+    """28x28 image -> one logit (positive: 'real'); with ``minibatch_std``, a ``MinibatchStdDev`` channel
+    is appended before the logit layer."""
     inputs = keras.Input(shape=(28, 28, 1))
     hidden = keras.layers.Conv2D(16, 4, strides=2, padding="same", activation="leaky_relu")(inputs)
     hidden = keras.layers.Conv2D(32, 4, strides=2, padding="same", activation="leaky_relu")(hidden)
+    if minibatch_std:
+        hidden = MinibatchStdDev()(hidden)
     return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(hidden)))
 
 
-def discriminator_loss(real_logits, fake_logits):
-    """Binary cross-entropy: real -> 1, fake -> 0 (softplus(-l) = -log sigmoid(l))."""
-    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(tf.nn.softplus(fake_logits))
+def discriminator_loss(real_logits, fake_logits, real_label: float = 1.0):
+    """Binary cross-entropy: real -> ``real_label`` (below 1: one-sided label smoothing), fake -> 0.
+
+    ``softplus(-l) = -log sigmoid(l)`` and ``softplus(l) = -log(1 - sigmoid(l))``.
+    """
+    real_loss = real_label * tf.nn.softplus(-real_logits) + (1.0 - real_label) * tf.nn.softplus(real_logits)
+    return tf.reduce_mean(real_loss) + tf.reduce_mean(tf.nn.softplus(fake_logits))
 
 
-def discriminator_trainer(discriminator: keras.Model, optimizer: keras.optimizers.Optimizer):
-    """A compiled step: one Adam update of ``discriminator`` on a real and a fake batch; returns loss, accuracy."""
+def with_noise(images, noise):
+    """``images`` plus Gaussian instance noise of standard deviation ``noise`` (a scalar tensor)."""
+    return images + noise * tf.random.normal(tf.shape(images))
+
+
+def discriminator_trainer(discriminator: keras.Model, optimizer: keras.optimizers.Optimizer, real_label: float = 1.0):
+    """A compiled step ``step(real, fake, noise)``: one Adam update of ``discriminator`` on a real and a fake
+    batch, both with instance noise of standard deviation ``noise``; returns loss, accuracy."""
     @tf.function
-    def step(real, fake):
+    def step(real, fake, noise):
         with tf.GradientTape() as tape:
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(fake, training=True)
-            loss = discriminator_loss(real_logits, fake_logits)
+            real_logits = discriminator(with_noise(real, noise), training=True)
+            fake_logits = discriminator(with_noise(fake, noise), training=True)
+            loss = discriminator_loss(real_logits, fake_logits, real_label)
         gradients = tape.gradient(loss, discriminator.trainable_variables)
         optimizer.apply_gradients(zip(gradients, discriminator.trainable_variables))
         accuracy = 0.5 * (tf.reduce_mean(tf.cast(real_logits > 0, tf.float32))
@@ -125,12 +164,12 @@ def tournament_select(fitness: np.ndarray, rng: np.random.Generator, tournament_
 
 
 # ---- notebooks/09_ga_gan.ipynb, cell 24 ----
-import itertools
 import time
 from dataclasses import dataclass
 
 import edl_helpers as edl
 from edl_helpers.gan_generator import GeneratorMLP, two_point_crossover, uniform_crossover
+from edl_helpers.validation import check_int
 
 
 @dataclass
@@ -147,6 +186,8 @@ class GASettings:
     mutation_smoothing: float = 3.0        # blur of the output layer's noise in pixels (0: plain Gaussian)
     diversity_weight: float = 1.0
     discriminator_learning_rate: float = 1e-4
+    real_label: float = 0.9                # one-sided label smoothing of the discriminator's real images
+    instance_noise: float = 0.1            # std of the noise on the discriminator's images, fading to 0
     final_samples: int = 512               # samples per agent when the last generation is re-ranked
 
 
@@ -164,23 +205,21 @@ class GARun:
 
 def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, population: np.ndarray,
                      real_images: np.ndarray, rng: np.random.Generator, settings: GASettings, real_spread: float,
-                     budget_seconds: float | None = None, generations: int | None = None,
-                     on_generation=None, show_progress: bool = True) -> GARun:
+                     generations: int, on_generation=None, show_progress: bool = True) -> GARun:
     """Evolve ``population`` (genomes of ``generator``) against ``discriminator``, which learns alongside.
 
-    Runs until ``budget_seconds`` of GA work or ``generations`` generations are spent (the mutation step shrinks
-    over that budget), or Stop (■). ``on_generation(generation, best_genome, seconds)`` is called after every
-    generation, outside the timed work (for live views). The last population, bred but not yet judged, is
-    re-ranked on ``settings.final_samples`` samples per agent with the final discriminator.
+    Runs for ``generations`` generations (the mutation step and the instance noise shrink over them), or until
+    Stop (■). ``on_generation(generation, best_genome, seconds)`` is called after every generation, outside the
+    timed work (for live views). The last population, bred but not yet judged, is re-ranked on
+    ``settings.final_samples`` samples per agent with the final discriminator (without noise).
     """
-    if budget_seconds is None and generations is None:
-        raise ValueError("give the GA a budget: budget_seconds, generations or both")
+    generations = check_int("generations", generations, 1)
     train_discriminator = discriminator_trainer(
-        discriminator, keras.optimizers.Adam(settings.discriminator_learning_rate, beta_1=0.5))
+        discriminator, keras.optimizers.Adam(settings.discriminator_learning_rate, beta_1=0.5), settings.real_label)
 
     @tf.function(reduce_retracing=True)
-    def ga_logits(images):
-        return discriminator(images, training=False)
+    def ga_logits(images, noise):
+        return discriminator(with_noise(images, noise), training=False)
 
     cross = two_point_crossover if settings.crossover == "two_point" else uniform_crossover
     size, elites = len(population), settings.elite_count
@@ -188,15 +227,15 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
                                    "discriminator_accuracy")}
     generation0_genome, seconds = population[0].copy(), 0.0
     with edl.stop_on_interrupt("evolution") as stop:
-        counter = itertools.count()
+        counter = range(generations)
         for generation in edl.progress(counter, description="GA generations") if show_progress else counter:
-            if (budget_seconds is not None and seconds >= budget_seconds) or (
-                    generations is not None and generation >= generations):
-                break
             started = time.perf_counter()
+            spent = generation / generations                                   # share of the budget used
+            noise = tf.constant(settings.instance_noise * (1.0 - spent), tf.float32)
             z = rng.standard_normal((settings.samples_per_agent, generator.latent_size)).astype(np.float32)
             fakes = generator.forward_population(population, z)                   # (P, B, 28, 28), one pass
-            fitness, realness, diversity = agent_fitness(ga_logits, fakes, real_spread, settings.diversity_weight)
+            fitness, realness, diversity = agent_fitness(lambda images: ga_logits(images, noise), fakes, real_spread,
+                                                         settings.diversity_weight)
             order = np.argsort(-fitness)
             best_genome = population[order[0]].copy()
             if generation == 0:
@@ -204,7 +243,7 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
             # the discriminator learns from real images vs this generation's fakes
             real_batch = real_images[rng.integers(0, len(real_images), 64)][..., None]
             fake_batch = fakes.reshape(-1, 28, 28)[rng.integers(0, fakes.shape[0] * fakes.shape[1], 64)][..., None]
-            _, d_accuracy = train_discriminator(real_batch, fake_batch)
+            _, d_accuracy = train_discriminator(real_batch, fake_batch, noise)
             # next generation: elites, then tournament selection, crossover, mutation
             children = []
             while len(children) < size - elites:
@@ -215,9 +254,7 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
                 else:
                     children.extend([mother.copy(), father.copy()])
             children = np.stack(children[:size - elites])
-            spent = max(seconds / budget_seconds if budget_seconds else 0.0,      # share of the budget used
-                        generation / generations if generations else 0.0)
-            sigma = settings.mutation_sigma * (settings.mutation_sigma_end / settings.mutation_sigma) ** min(spent, 1.0)
+            sigma = settings.mutation_sigma * (settings.mutation_sigma_end / settings.mutation_sigma) ** spent
             children += generator.mutation_noise(len(children), rng, sigma, settings.mutation_smoothing)
             population = np.concatenate([population[order[:elites]], children])
             seconds += time.perf_counter() - started
@@ -227,7 +264,8 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
             if on_generation:                                                  # monitoring: not timed
                 on_generation(generation, best_genome, seconds)
     z_final = rng.standard_normal((settings.final_samples, generator.latent_size)).astype(np.float32)
-    final_fitness, _, _ = agent_fitness(ga_logits, generator.forward_population(population, z_final), real_spread,
+    final_fitness, _, _ = agent_fitness(lambda images: ga_logits(images, tf.constant(0.0)),
+                                        generator.forward_population(population, z_final), real_spread,
                                         settings.diversity_weight)
     return GARun(population[np.argmax(final_fitness)].copy(), generation0_genome, len(history["best_fitness"]),
                  seconds, history, stop.interrupted)
@@ -242,24 +280,31 @@ def make_keras_generator(latent_size: int, hidden_size: int) -> keras.Model:
                              keras.layers.Reshape((28, 28, 1))])
 
 
-def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learning_rate: float, latent_size: int):
-    """A compiled standard GAN step ``gan_step(real)``: Adam (beta_1 = 0.5) on both networks, non-saturating loss."""
+def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learning_rate: float, latent_size: int,
+                real_label: float = 1.0, averaged_generator: keras.Model | None = None, averaging: float = 0.999):
+    """A compiled standard GAN step ``gan_step(real, noise)``: Adam (beta_1 = 0.5) on both networks, the
+    non-saturating loss, real images labelled ``real_label``, instance noise of std ``noise`` on the
+    discriminator's inputs. If ``averaged_generator`` (same layers, same starting weights) is given, every step
+    moves its weights towards the generator's: an exponential moving average with decay ``averaging``."""
     generator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
     discriminator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
+    averaged = [] if averaged_generator is None else averaged_generator.trainable_variables
 
     @tf.function
-    def gan_step(real):
+    def gan_step(real, noise):
         z = tf.random.normal((tf.shape(real)[0], latent_size))
         with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
             fake = generator_model(z, training=True)
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(fake, training=True)
-            d_loss = discriminator_loss(real_logits, fake_logits)
+            real_logits = discriminator(with_noise(real, noise), training=True)
+            fake_logits = discriminator(with_noise(fake, noise), training=True)
+            d_loss = discriminator_loss(real_logits, fake_logits, real_label)
             g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))        # -log D(G(z)), non-saturating
         d_gradients = discriminator_tape.gradient(d_loss, discriminator.trainable_variables)
         g_gradients = generator_tape.gradient(g_loss, generator_model.trainable_variables)
         discriminator_optimizer.apply_gradients(zip(d_gradients, discriminator.trainable_variables))
         generator_optimizer.apply_gradients(zip(g_gradients, generator_model.trainable_variables))
+        for average, weight in zip(averaged, generator_model.trainable_variables):
+            average.assign(averaging * average + (1.0 - averaging) * weight)
         return d_loss, g_loss
     return gan_step
 
@@ -273,22 +318,30 @@ class GANRun:
     interrupted: bool = False              # True when Stop (■) cut the run short
 
 
-def train_gan(gan_step, real_images: np.ndarray, rng: np.random.Generator, budget_seconds: float | None = None,
-              steps: int | None = None, on_step=None, show_progress: bool = True) -> GANRun:
-    """``gan_step`` on batches of 64 random real images until ``budget_seconds`` of training or ``steps`` steps are
-    spent, or Stop (■); ``on_step(step, seconds)`` is called after every step, outside the timed work."""
-    if budget_seconds is None and steps is None:
-        raise ValueError("give the training a budget: budget_seconds, steps or both")
+def train_gan(gan_step, real_images: np.ndarray, rng: np.random.Generator, steps: int, instance_noise: float = 0.0,
+              on_step=None, show_progress: bool = True) -> GANRun:
+    """``gan_step`` on batches of 64 random real images for ``steps`` steps, or until Stop (■); the instance
+    noise fades from ``instance_noise`` to 0 over the steps. ``on_step(step, seconds)`` is called after every
+    step, outside the timed work."""
+    steps = check_int("steps", steps, 1)
     seconds, done = 0.0, 0
     with edl.stop_on_interrupt("GAN training") as stop:
-        counter = itertools.count()
-        for step in edl.progress(counter, description="gradient steps") if show_progress else counter:
-            if (budget_seconds is not None and seconds >= budget_seconds) or (steps is not None and step >= steps):
-                break
+        for step in edl.progress(range(steps), description="gradient steps") if show_progress else range(steps):
             started = time.perf_counter()
-            gan_step(real_images[rng.integers(0, len(real_images), 64)][..., None])
+            noise = tf.constant(instance_noise * (1.0 - step / steps), tf.float32)
+            gan_step(real_images[rng.integers(0, len(real_images), 64)][..., None], noise)
             seconds += time.perf_counter() - started
             done = step + 1
             if on_step:
                 on_step(step, seconds)
     return GANRun(done, seconds, stop.interrupted)
+
+
+def multiply_adds(model: keras.Model) -> int:
+    """Multiply-adds of one image's forward pass through ``model``'s Dense and Conv2D layers."""
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, (keras.layers.Dense, keras.layers.Conv2D)):
+            positions = int(np.prod(layer.output.shape[1:-1]))  # 1 for Dense, height x width for Conv2D
+            total += int(np.prod(layer.kernel.shape)) * positions
+    return total

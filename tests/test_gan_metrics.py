@@ -128,3 +128,17 @@ def test_feature_sets_are_checked():
         frechet_distance(np.zeros((5, 2)), np.zeros((5, 3)))
     with pytest.raises(ValueError, match="features_a"):
         frechet_distance(np.zeros((1, 2)), np.zeros((5, 2)))
+
+
+def test_feature_diversity_is_relative_to_the_reference():
+    from edl_helpers import gan_metrics as gm
+
+    rng = np.random.default_rng(0)
+    reference = rng.standard_normal((500, 8))
+    assert gm.feature_diversity(reference, reference) == pytest.approx(1.0)
+    assert gm.feature_diversity(0.5 * rng.standard_normal((500, 8)), reference) == pytest.approx(0.5, abs=0.05)
+    assert gm.feature_diversity(np.ones((50, 8)), reference) == 0.0          # a collapsed sample
+    with pytest.raises(ValueError, match="same width"):
+        gm.feature_diversity(reference[:, :4], reference)
+    with pytest.raises(ValueError, match="reference_features do not vary"):
+        gm.feature_diversity(reference, np.ones((10, 8)))

@@ -16,6 +16,7 @@ from edl_helpers.image_data import FALLBACK_NAME, FASHION_NAMES, ImageData, load
 
 N_TRAIN, N_TEST = 30, 10
 REAL_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+SHARED_TEST_SET = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist-t10k"
 
 
 @pytest.fixture(autouse=True)
@@ -211,6 +212,85 @@ def test_wrong_image_size_and_label_mismatch(tmp_path, fake):
     write_idx(tmp_path / "b", dict(fake, y_test=fake["y_test"][:-1]), gz=False)
     with pytest.raises(ValueError, match="test split has 10 images and 9 labels"):
         load_mnist(data_dir=tmp_path / "b", allow_download=False)
+
+
+# ------------------------------------------------------------ the MNIST test set alone: mnist_t10k_split
+
+def write_test_pair(folder, n=50, gz=True):
+    """Only t10k-images + t10k-labels (n images, classes 0..9 in turn), like ../shared/data/mnist-t10k."""
+    x, y = fake_split(n, 7)
+    write_idx(folder, {"x_train": x, "y_train": y, "x_test": x, "y_test": y}, gz=gz)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
+        (folder / (name + (".gz" if gz else ""))).unlink()
+    return x, y
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_test_pair_alone_is_served_as_its_own_split(tmp_path, monkeypatch, capsys, gz):
+    x, y = write_test_pair(tmp_path, n=50, gz=gz)
+    monkeypatch.setenv("EDL_DATA_DIR", str(tmp_path))
+    data = load_mnist("mnist")  # downloads allowed: the local test digits still come first
+    assert (data.name, data.source, data.path) == ("mnist_t10k_split", "EDL_DATA_DIR", str(tmp_path))
+    assert not data.is_fallback and data.class_names == tuple("0123456789")
+    assert len(data.y_train) == 40 and len(data.y_test) == 10
+    assert np.bincount(data.y_test).tolist() == [1] * 10 and np.bincount(data.y_train).tolist() == [4] * 10
+    # the two parts are disjoint and together are the whole file, image with its own label
+    images = np.concatenate([data.x_train, data.x_test]).reshape(50, -1)
+    order = np.lexsort(images.T[::-1])
+    np.testing.assert_array_equal(images[order], x.reshape(50, -1)[np.lexsort(x.reshape(50, -1).T[::-1])])
+    for image, label in zip(np.concatenate([data.x_train, data.x_test]), np.concatenate([data.y_train, data.y_test])):
+        assert y[np.flatnonzero((x == image).all(axis=(1, 2)))[0]] == label
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("Only the MNIST test set is available here") and lines[0].count(". ") == 0
+    assert "mnist_t10k_split" in lines[0] and "not the standard 60,000/10,000 MNIST benchmark" in lines[0]
+    assert lines[1] == f"mnist_t10k_split: 40 train / 10 test images from EDL_DATA_DIR ({tmp_path.name})"  # no absolute path
+    again = load_mnist("mnist", data_dir=tmp_path)  # the same split every time
+    np.testing.assert_array_equal(again.x_test, data.x_test)
+    assert again.source == "data_dir"
+
+
+def test_test_pair_in_mnist_subfolder(tmp_path):
+    write_test_pair(tmp_path / "mnist", n=20)
+    data = load_mnist("mnist", data_dir=tmp_path, allow_download=False)
+    assert data.name == "mnist_t10k_split" and data.path == str(tmp_path / "mnist")
+    assert (len(data.y_train), len(data.y_test)) == (16, 4)
+
+
+def test_fashion_request_never_takes_the_mnist_test_pair(tmp_path, monkeypatch):
+    write_test_pair(tmp_path)
+    write_test_pair(tmp_path / "mnist")
+    monkeypatch.setenv("EDL_DATA_DIR", str(tmp_path))
+    assert load_mnist("fashion_mnist").name == FALLBACK_NAME
+
+
+def test_full_mnist_comes_before_the_test_pair(tmp_path, fake, monkeypatch):
+    write_test_pair(tmp_path / "pair")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    np.savez(cache / "mnist.npz", **fake)
+    monkeypatch.setattr(image_data, "KERAS_CACHE_DIRS", (cache,))
+    data = load_mnist("mnist", data_dir=tmp_path / "pair")
+    assert (data.name, data.source) == ("mnist", "Keras cache")
+    write_idx(tmp_path / "full", fake, gz=True)
+    write_test_pair(tmp_path / "full" / "mnist")  # the full set in the folder itself wins too
+    assert load_mnist("mnist", data_dir=tmp_path / "full").name == "mnist"
+
+
+def test_test_pair_with_mismatched_counts_names_folder(tmp_path):
+    write_test_pair(tmp_path, n=20, gz=False)
+    labels = tmp_path / "t10k-labels-idx1-ubyte"
+    labels.write_bytes(idx_bytes(np.zeros(19, np.uint8)))
+    with pytest.raises(ValueError, match="20 images and 19 labels") as error:
+        load_mnist("mnist", data_dir=tmp_path, allow_download=False)
+    assert str(tmp_path) in str(error.value)
+
+
+@pytest.mark.skipif(not SHARED_TEST_SET.is_dir(), reason="../shared/data/mnist-t10k not on this machine")
+def test_real_mnist_test_set_split():
+    data = load_mnist("mnist", data_dir=SHARED_TEST_SET, allow_download=False)
+    assert data.name == "mnist_t10k_split" and (len(data.y_train), len(data.y_test)) == (8000, 2000)
+    assert np.bincount(data.y_test).tolist() == [196, 227, 206, 202, 196, 178, 192, 206, 195, 202]
 
 
 # --------------------------------------------------------------- Keras cache, Debian package, download

@@ -1,0 +1,82 @@
+"""Notebook 09's saved lesson code (edl_lessons.l09_gan): the budget count, the stabilised losses, short runs."""
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from edl_helpers.gan_generator import GeneratorMLP  # noqa: E402
+from edl_helpers.keras_params import get_parameters, set_parameters  # noqa: E402
+from edl_lessons import l09_gan as lesson  # noqa: E402
+
+
+def test_multiply_adds_counts_dense_and_conv_layers():
+    dense = keras.Sequential([keras.Input(shape=(16,)), keras.layers.Dense(64), keras.layers.Dense(784)])
+    assert lesson.multiply_adds(dense) == 16 * 64 + 64 * 784
+    conv = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(16, 4, strides=2, padding="same")])
+    assert lesson.multiply_adds(conv) == 14 * 14 * 4 * 4 * 1 * 16
+    assert lesson.multiply_adds(lesson.make_discriminator()) == 14 * 14 * 16 * 16 + 7 * 7 * 16 * 16 * 32 + 7 * 7 * 32
+
+
+
+def test_minibatch_std_channel_measures_the_spread_within_groups():
+    layer = lesson.MinibatchStdDev(group_size=4)
+    rng = np.random.default_rng(0)
+    same = np.repeat(rng.normal(size=(1, 7, 7, 3)), 8, axis=0).astype(np.float32)   # a collapsed batch
+    varied = rng.normal(size=(8, 7, 7, 3)).astype(np.float32)
+    out_same, out_varied = layer(tf.constant(same)).numpy(), layer(tf.constant(varied)).numpy()
+    assert out_same.shape == (8, 7, 7, 4)
+    np.testing.assert_allclose(out_same[..., :3], same)
+    assert np.all(out_same[..., 3] < 1e-3)
+    # image i joins group i mod 2; each group's channel is the mean over features of the std over its 4 images
+    expected = [varied[g::2].std(axis=0).mean() for g in range(2)]
+    for i in range(8):
+        np.testing.assert_allclose(out_varied[i, ..., 3], expected[i % 2], rtol=1e-4)
+    assert layer(tf.constant(varied[:2])).shape == (2, 7, 7, 4)    # a batch smaller than a group: one group
+    with pytest.raises(ValueError, match="group_size"):
+        lesson.MinibatchStdDev(group_size=0)
+    assert lesson.multiply_adds(lesson.make_discriminator(minibatch_std=True)) == (
+        lesson.multiply_adds(lesson.make_discriminator()) + 7 * 7)
+
+def test_discriminator_loss_with_one_sided_label_smoothing():
+    real, fake = tf.constant([[2.0], [-1.0]]), tf.constant([[0.5], [-3.0]])
+    sigmoid = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    r, f = np.array([2.0, -1.0]), np.array([0.5, -3.0])
+    plain = -np.mean(np.log(sigmoid(r))) - np.mean(np.log(1 - sigmoid(f)))
+    assert float(lesson.discriminator_loss(real, fake)) == pytest.approx(plain, rel=1e-5)
+    smoothed = -np.mean(0.9 * np.log(sigmoid(r)) + 0.1 * np.log(1 - sigmoid(r))) - np.mean(np.log(1 - sigmoid(f)))
+    assert float(lesson.discriminator_loss(real, fake, 0.9)) == pytest.approx(smoothed, rel=1e-5)
+
+
+def real_images(n=64, seed=0):
+    return np.random.default_rng(seed).random((n, 28, 28), dtype=np.float32)
+
+
+def test_short_ga_run_counts_generations_and_rejects_no_budget():
+    generator = GeneratorMLP(4, 8)
+    rng = np.random.default_rng(0)
+    settings = lesson.GASettings(samples_per_agent=8, final_samples=8)
+    images = real_images()
+    result = lesson.evolve_generator(generator, lesson.make_discriminator(), generator.initial_population(6, rng), images,
+                                     rng, settings, lesson.real_image_spread(images), generations=3, show_progress=False)
+    assert result.generations == 3 and len(result.history["discriminator_accuracy"]) == 3
+    assert result.best_genome.shape == (generator.n_parameters,) and not result.interrupted
+    with pytest.raises(ValueError, match="generations"):
+        lesson.evolve_generator(generator, lesson.make_discriminator(), generator.initial_population(6, rng), images,
+                                rng, settings, 1.0, generations=0)
+
+
+def test_gan_step_moves_the_weight_average_towards_the_generator():
+    model, averaged = lesson.make_keras_generator(4, 8), lesson.make_keras_generator(4, 8)
+    start = GeneratorMLP(4, 8).initial_population(1, np.random.default_rng(1))[0]
+    set_parameters(model, start)
+    set_parameters(averaged, start)
+    step = lesson.gan_trainer(model, lesson.make_discriminator(), 1e-2, 4, real_label=0.9,
+                              averaged_generator=averaged, averaging=0.5)
+    run = lesson.train_gan(step, real_images(), np.random.default_rng(2), steps=2, instance_noise=0.1,
+                           show_progress=False)
+    assert run.steps == 2 and not run.interrupted
+    moved, average = get_parameters(model) - start, get_parameters(averaged) - start
+    assert np.abs(moved).max() > 0 and np.abs(average).max() > 0
+    assert np.abs(average).sum() < np.abs(moved).sum()  # the average lags behind the generator
