@@ -8,7 +8,7 @@ the final θ (the test set is never touched) and the CPU milliseconds per genera
 than wall time by other processes; use it for cost *ratios* between settings measured on the same machine).
 
     python benchmarks/es06_settings.py                       # the notebook's defaults
-    python benchmarks/es06_settings.py --population 400 --generations 4660
+    python benchmarks/es06_settings.py --population 2000 --generations 3000
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--population", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=250)
-    parser.add_argument("--generations", type=int, default=4660)
+    parser.add_argument("--generations", type=int, default=6000)
     parser.add_argument("--sigmas", type=float, nargs=2, default=(0.1, 0.005))
     parser.add_argument("--learning-rates", type=float, nargs=2, default=(0.01, 0.0002))
     parser.add_argument("--hidden-units", type=int, default=32)

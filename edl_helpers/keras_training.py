@@ -76,10 +76,11 @@ def fit_and_score(build_model: Callable[[Config], Any], config: Config,
     if validation_batch_size is not None:
         validation_batch_size = check_int("validation_batch_size", validation_batch_size, 1)
     started = time.perf_counter()
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)  # garbage is collected at the end of each call
     keras.utils.set_random_seed(seed)
     model = build_model(config)
     x_train, y_train, x_validation, y_validation = data
+    build_training_state(model, x_train, y_train)  # one trace of the train step instead of two
     stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=patience)
     history = model.fit(x_train, y_train, validation_data=(x_validation, y_validation), epochs=epochs,
                         batch_size=batch_size, validation_batch_size=validation_batch_size, verbose=0,
@@ -90,6 +91,24 @@ def fit_and_score(build_model: Callable[[Config], Any], config: Config,
     keras.backend.clear_session()
     return TrainingResult(dict(config), float(scores[best]), best + 1, len(scores),
                           time.perf_counter() - started, seed)
+
+
+def build_training_state(model: Any, x: np.ndarray, y: np.ndarray) -> None:
+    """Create a compiled model's optimizer and metric variables now, before its first ``fit``.
+
+    Without a distribution strategy, Keras (TensorFlow backend) creates them while it traces the train step, and
+    TensorFlow then traces that step a second time (a ``tf.function`` that created variables is traced again):
+    for a small model the traces are most of the cost of a training. Building the variables first changes no
+    result: the variables start at zero either way and no random number is drawn. Does nothing for a model
+    that is not built yet (no ``keras.Input``) or has several outputs.
+    """
+    if not model.built or not isinstance(model.output_shape, tuple):
+        return
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    y_pred = np.zeros((1, *model.output_shape[1:]), dtype="float32")
+    model.compute_metrics(x[:1], y[:1], y_pred)  # creates the compiled metrics' variables (one eager update) ...
+    model.reset_metrics()  # ... and forgets that update
 
 
 class CachedTrainer:

@@ -91,3 +91,29 @@ def test_fit_and_score_is_reproducible_and_stops_early(fresh_keras_session):
     assert first.epochs_run == 3 and first.best_epoch == 1
     learning = fit_and_score(build, {"units": 3, "learning_rate": 0.05}, data, epochs=4, batch_size=16, seed=1)
     assert 1 <= learning.best_epoch <= learning.epochs_run <= 4
+
+
+def test_build_training_state_traces_the_train_step_once_and_changes_no_result(fresh_keras_session):
+    from edl_helpers.keras_training import build_training_state
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 5, 2)).astype(np.float32)
+    y = (x[:, :, 0].sum(axis=1) > 0).astype(int)
+
+    def fitted(prebuild):
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([keras.Input(shape=(5, 2)), keras.layers.LSTM(4),
+                                  keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        traces, train_step = [], model.train_step
+        model.train_step = lambda data: traces.append(1) or train_step(data)  # counts the traces
+        if prebuild:
+            build_training_state(model, x, y)
+        history = model.fit(x, y, epochs=3, batch_size=16, validation_data=(x, y), verbose=0).history
+        return history, len(traces)
+
+    (plain, plain_traces), (prebuilt, prebuilt_traces) = fitted(False), fitted(True)
+    assert prebuilt == plain
+    assert (plain_traces, prebuilt_traces) == (2, 1)
