@@ -12,7 +12,7 @@ The last line is that like-for-like ratio, ``speedup: <(a)/(b)>x``. Random image
 """
 from __future__ import annotations
 
-import time
+import timeit
 
 import numpy as np
 
@@ -24,12 +24,7 @@ PAIRS, BATCH, HIDDEN, INPUTS, REPEATS = 500, 250, 32, 784, 15
 
 def best_ms(function, repeats: int = REPEATS) -> float:
     """Smallest wall time of ``repeats`` calls, in milliseconds (the least disturbed by other processes)."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(1000 * (time.perf_counter() - started))
-    return min(times)
+    return 1000 * min(timeit.repeat(function, number=1, repeat=repeats))
 
 
 def main() -> None:
