@@ -117,3 +117,23 @@ def test_build_training_state_traces_the_train_step_once_and_changes_no_result(f
     (plain, plain_traces), (prebuilt, prebuilt_traces) = fitted(False), fitted(True)
     assert prebuilt == plain
     assert (plain_traces, prebuilt_traces) == (2, 1)
+
+
+def test_fit_and_score_leaves_no_graph_behind(fresh_keras_session):
+    """Each training's traced graph is freed: no custom gradient (which would keep it alive) stays registered."""
+    from edl_helpers.keras_training import custom_gradient_names, fit_and_score
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 4, 2)).astype(np.float32)
+    y = (x[:, :, 0].sum(axis=1) > 0).astype(int)
+
+    def build(config):
+        model = keras.Sequential([keras.Input(shape=(4, 2)), keras.layers.LSTM(config["units"]),
+                                  keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    before = custom_gradient_names()
+    for units in (2, 3):
+        fit_and_score(build, {"units": units}, (x, y, x, y), epochs=2, batch_size=16, seed=0)
+    assert custom_gradient_names() == before
