@@ -93,15 +93,25 @@ class MinibatchStdDev(keras.layers.Layer):
         return tf.concat([x, tf.tile(spread, [group, shape[1], shape[2], 1])], axis=-1)
 
 
-def make_discriminator(minibatch_std: bool = False) -> keras.Model:
+def make_discriminator(minibatch_std: bool = False, pack: int = 1) -> keras.Model:
     """28x28 image -> one logit (positive: 'real'); with ``minibatch_std``, a ``MinibatchStdDev`` channel
-    is appended before the logit layer."""
-    inputs = keras.Input(shape=(28, 28, 1))
+    is appended before the logit layer. With ``pack`` > 1 (PacGAN, Lin et al., 2018) the input is a pack of
+    ``pack`` images stacked as channels (``pack_images``) and the logit judges the pack as a whole: a pack from
+    a collapsed generator holds near-copies, which real packs rarely do."""
+    inputs = keras.Input(shape=(28, 28, pack))
     hidden = keras.layers.Conv2D(16, 4, strides=2, padding="same", activation="leaky_relu")(inputs)
     hidden = keras.layers.Conv2D(32, 4, strides=2, padding="same", activation="leaky_relu")(hidden)
     if minibatch_std:
         hidden = MinibatchStdDev()(hidden)
     return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(hidden)))
+
+
+def pack_images(images, pack: int):
+    """(n, 28, 28, 1) -> (n / pack, 28, 28, pack): images i, i + n / pack, ... share a pack."""
+    if pack == 1:
+        return images
+    packs = tf.shape(images)[0] // pack
+    return tf.concat([images[k * packs:(k + 1) * packs] for k in range(pack)], axis=-1)
 
 
 def discriminator_loss(real_logits, fake_logits, real_label: float = 1.0):
@@ -281,23 +291,38 @@ def make_keras_generator(latent_size: int, hidden_size: int) -> keras.Model:
 
 
 def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learning_rate: float, latent_size: int,
-                real_label: float = 1.0, averaged_generator: keras.Model | None = None, averaging: float = 0.999):
+                real_label: float = 1.0, averaged_generator: keras.Model | None = None, averaging: float = 0.999,
+                pack: int = 1, r1_gamma: float = 0.0, r1_every: int = 4):
     """A compiled standard GAN step ``gan_step(real, noise)``: Adam (beta_1 = 0.5) on both networks, the
     non-saturating loss, real images labelled ``real_label``, instance noise of std ``noise`` on the
-    discriminator's inputs. If ``averaged_generator`` (same layers, same starting weights) is given, every step
-    moves its weights towards the generator's: an exponential moving average with decay ``averaging``."""
+    discriminator's inputs, which sees packs of ``pack`` images (``pack_images``; the discriminator must be
+    made with the same ``pack``). With ``r1_gamma`` > 0, every ``r1_every``-th step adds the R1 penalty
+    (Mescheder et al., 2018) ``r1_gamma / 2 * |d logit / d real input|^2`` on the real packs, scaled by
+    ``r1_every`` ("lazy" R1, Karras et al., 2020): it keeps the discriminator smooth around the real digits, so
+    its gradient keeps pulling the generator towards all of them. If ``averaged_generator`` (same layers, same
+    starting weights) is given, every step moves its weights towards the generator's: an exponential moving
+    average with decay ``averaging``."""
     generator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
     discriminator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
     averaged = [] if averaged_generator is None else averaged_generator.trainable_variables
+    step_count = tf.Variable(0, dtype=tf.int64, trainable=False)
 
     @tf.function
     def gan_step(real, noise):
         z = tf.random.normal((tf.shape(real)[0], latent_size))
         with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
             fake = generator_model(z, training=True)
-            real_logits = discriminator(with_noise(real, noise), training=True)
-            fake_logits = discriminator(with_noise(fake, noise), training=True)
+            real_packs = pack_images(with_noise(real, noise), pack)
+            with tf.GradientTape() as input_tape:
+                input_tape.watch(real_packs)
+                real_logits = discriminator(real_packs, training=True)
+                real_sum = tf.reduce_sum(real_logits)                      # inside the tape, or no gradient
+            fake_logits = discriminator(pack_images(with_noise(fake, noise), pack), training=True)
             d_loss = discriminator_loss(real_logits, fake_logits, real_label)
+            if r1_gamma:
+                penalise = tf.cast(step_count % r1_every == 0, tf.float32)
+                r1 = tf.reduce_mean(tf.reduce_sum(tf.square(input_tape.gradient(real_sum, real_packs)), axis=[1, 2, 3]))
+                d_loss += penalise * 0.5 * r1_gamma * r1_every * r1
             g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))        # -log D(G(z)), non-saturating
         d_gradients = discriminator_tape.gradient(d_loss, discriminator.trainable_variables)
         g_gradients = generator_tape.gradient(g_loss, generator_model.trainable_variables)
@@ -305,6 +330,7 @@ def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learni
         generator_optimizer.apply_gradients(zip(g_gradients, generator_model.trainable_variables))
         for average, weight in zip(averaged, generator_model.trainable_variables):
             average.assign(averaging * average + (1.0 - averaging) * weight)
+        step_count.assign_add(1)
         return d_loss, g_loss
     return gan_step
 
@@ -319,17 +345,18 @@ class GANRun:
 
 
 def train_gan(gan_step, real_images: np.ndarray, rng: np.random.Generator, steps: int, instance_noise: float = 0.0,
-              on_step=None, show_progress: bool = True) -> GANRun:
-    """``gan_step`` on batches of 64 random real images for ``steps`` steps, or until Stop (■); the instance
-    noise fades from ``instance_noise`` to 0 over the steps. ``on_step(step, seconds)`` is called after every
+              on_step=None, show_progress: bool = True, batch_size: int = 64) -> GANRun:
+    """``gan_step`` on batches of ``batch_size`` random real images for ``steps`` steps, or until Stop (■); the
+    instance noise fades from ``instance_noise`` to 0 over the steps. ``on_step(step, seconds)`` is called after every
     step, outside the timed work."""
     steps = check_int("steps", steps, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
     seconds, done = 0.0, 0
     with edl.stop_on_interrupt("GAN training") as stop:
         for step in edl.progress(range(steps), description="gradient steps") if show_progress else range(steps):
             started = time.perf_counter()
             noise = tf.constant(instance_noise * (1.0 - step / steps), tf.float32)
-            gan_step(real_images[rng.integers(0, len(real_images), 64)][..., None], noise)
+            gan_step(real_images[rng.integers(0, len(real_images), batch_size)][..., None], noise)
             seconds += time.perf_counter() - started
             done = step + 1
             if on_step:
