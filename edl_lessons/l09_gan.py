@@ -293,22 +293,26 @@ def make_keras_generator(latent_size: int, hidden_size: int) -> keras.Model:
 def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learning_rate: float, latent_size: int,
                 real_label: float = 1.0, averaged_generator: keras.Model | None = None, averaging: float = 0.999,
                 pack: int = 1, r1_gamma: float = 0.0, r1_every: int = 4):
-    """A compiled standard GAN step ``gan_step(real, noise)``: Adam (beta_1 = 0.5) on both networks, the
-    non-saturating loss, real images labelled ``real_label``, instance noise of std ``noise`` on the
-    discriminator's inputs, which sees packs of ``pack`` images (``pack_images``; the discriminator must be
-    made with the same ``pack``). With ``r1_gamma`` > 0, every ``r1_every``-th step adds the R1 penalty
-    (Mescheder et al., 2018) ``r1_gamma / 2 * |d logit / d real input|^2`` on the real packs, scaled by
-    ``r1_every`` ("lazy" R1, Karras et al., 2020): it keeps the discriminator smooth around the real digits, so
-    its gradient keeps pulling the generator towards all of them. If ``averaged_generator`` (same layers, same
-    starting weights) is given, every step moves its weights towards the generator's: an exponential moving
-    average with decay ``averaging``."""
+    """A compiled standard GAN training loop ``gan_steps(real_batches, noises)``: one step per batch of
+    ``real_batches`` (k, batch, 28, 28, 1), with instance noise of std ``noises[i]`` in step i, all k steps in one
+    call of the compiled graph (for networks this small, a Python call per step would cost more than the step).
+
+    Each step: Adam (beta_1 = 0.5) on both networks, the non-saturating loss, real images labelled ``real_label``,
+    instance noise on the discriminator's inputs, which sees packs of ``pack`` images (``pack_images``; the
+    discriminator must be made with the same ``pack``). With ``r1_gamma`` > 0, every ``r1_every``-th step adds
+    the R1 penalty (Mescheder et al., 2018) ``r1_gamma / 2 * |d logit / d real input|^2`` on the real packs,
+    scaled by ``r1_every`` ("lazy" R1, Karras et al., 2020; the other steps skip its computation): it keeps the
+    discriminator smooth around the real digits, so its gradient keeps pulling the generator towards all of
+    them. If ``averaged_generator`` (same layers, same starting weights) is given, every step moves its weights
+    towards the generator's: an exponential moving average with decay ``averaging``."""
     generator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
     discriminator_optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
+    generator_optimizer.build(generator_model.trainable_variables)  # their state exists before the graph's loop
+    discriminator_optimizer.build(discriminator.trainable_variables)
     averaged = [] if averaged_generator is None else averaged_generator.trainable_variables
     step_count = tf.Variable(0, dtype=tf.int64, trainable=False)
 
-    @tf.function
-    def gan_step(real, noise):
+    def gan_step(real, noise, with_r1: bool):
         z = tf.random.normal((tf.shape(real)[0], latent_size))
         with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
             fake = generator_model(z, training=True)
@@ -319,10 +323,9 @@ def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learni
                 real_sum = tf.reduce_sum(real_logits)                      # inside the tape, or no gradient
             fake_logits = discriminator(pack_images(with_noise(fake, noise), pack), training=True)
             d_loss = discriminator_loss(real_logits, fake_logits, real_label)
-            if r1_gamma:
-                penalise = tf.cast(step_count % r1_every == 0, tf.float32)
+            if with_r1:
                 r1 = tf.reduce_mean(tf.reduce_sum(tf.square(input_tape.gradient(real_sum, real_packs)), axis=[1, 2, 3]))
-                d_loss += penalise * 0.5 * r1_gamma * r1_every * r1
+                d_loss += 0.5 * r1_gamma * r1_every * r1
             g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))        # -log D(G(z)), non-saturating
         d_gradients = discriminator_tape.gradient(d_loss, discriminator.trainable_variables)
         g_gradients = generator_tape.gradient(g_loss, generator_model.trainable_variables)
@@ -332,7 +335,19 @@ def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learni
             average.assign(averaging * average + (1.0 - averaging) * weight)
         step_count.assign_add(1)
         return d_loss, g_loss
-    return gan_step
+
+    @tf.function(input_signature=[tf.TensorSpec((None, None, 28, 28, 1), tf.float32), tf.TensorSpec((None,), tf.float32)])
+    def gan_steps(real_batches, noises):
+        d_loss = g_loss = tf.constant(0.0)
+        for i in tf.range(tf.shape(real_batches)[0]):                   # a loop inside the graph (tf.while_loop)
+            if r1_gamma:
+                d_loss, g_loss = tf.cond(step_count % r1_every == 0,
+                                         lambda: gan_step(real_batches[i], noises[i], with_r1=True),
+                                         lambda: gan_step(real_batches[i], noises[i], with_r1=False))
+            else:
+                d_loss, g_loss = gan_step(real_batches[i], noises[i], with_r1=False)
+        return d_loss, g_loss
+    return gan_steps
 
 
 @dataclass
@@ -344,23 +359,27 @@ class GANRun:
     interrupted: bool = False              # True when Stop (■) cut the run short
 
 
-def train_gan(gan_step, real_images: np.ndarray, rng: np.random.Generator, steps: int, instance_noise: float = 0.0,
-              on_step=None, show_progress: bool = True, batch_size: int = 64) -> GANRun:
-    """``gan_step`` on batches of ``batch_size`` random real images for ``steps`` steps, or until Stop (■); the
-    instance noise fades from ``instance_noise`` to 0 over the steps. ``on_step(step, seconds)`` is called after every
-    step, outside the timed work."""
+def train_gan(gan_steps, real_images: np.ndarray, rng: np.random.Generator, steps: int, instance_noise: float = 0.0,
+              on_steps=None, show_progress: bool = True, batch_size: int = 64, steps_per_call: int = 50) -> GANRun:
+    """``gan_steps`` (from ``gan_trainer``) on batches of ``batch_size`` random real images for ``steps`` steps, or
+    until Stop (■), ``steps_per_call`` steps per call; the instance noise fades from ``instance_noise`` to 0 over
+    the steps. ``on_steps(steps_done, seconds)`` is called after every call, outside the timed work."""
     steps = check_int("steps", steps, 1)
     batch_size = check_int("batch_size", batch_size, 1)
+    steps_per_call = check_int("steps_per_call", steps_per_call, 1)
     seconds, done = 0.0, 0
+    calls = range(0, steps, steps_per_call)
     with edl.stop_on_interrupt("GAN training") as stop:
-        for step in edl.progress(range(steps), description="gradient steps") if show_progress else range(steps):
+        for first in edl.progress(calls, description=f"gradient steps ({steps_per_call} per call)") if show_progress else calls:
             started = time.perf_counter()
-            noise = tf.constant(instance_noise * (1.0 - step / steps), tf.float32)
-            gan_step(real_images[rng.integers(0, len(real_images), batch_size)][..., None], noise)
+            count = min(steps_per_call, steps - first)
+            noises = instance_noise * (1.0 - np.arange(first, first + count) / steps)
+            real_batches = real_images[rng.integers(0, len(real_images), (count, batch_size))][..., None]
+            gan_steps(real_batches, noises.astype(np.float32))
             seconds += time.perf_counter() - started
-            done = step + 1
-            if on_step:
-                on_step(step, seconds)
+            done = first + count
+            if on_steps:
+                on_steps(done, seconds)
     return GANRun(done, seconds, stop.interrupted)
 
 

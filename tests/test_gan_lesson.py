@@ -72,11 +72,34 @@ def test_gan_step_moves_the_weight_average_towards_the_generator():
     start = GeneratorMLP(4, 8).initial_population(1, np.random.default_rng(1))[0]
     set_parameters(model, start)
     set_parameters(averaged, start)
-    step = lesson.gan_trainer(model, lesson.make_discriminator(), 1e-2, 4, real_label=0.9,
-                              averaged_generator=averaged, averaging=0.5)
-    run = lesson.train_gan(step, real_images(), np.random.default_rng(2), steps=2, instance_noise=0.1,
-                           show_progress=False)
-    assert run.steps == 2 and not run.interrupted
+    steps = lesson.gan_trainer(model, lesson.make_discriminator(), 1e-2, 4, real_label=0.9,
+                               averaged_generator=averaged, averaging=0.5)
+    calls = []
+    run = lesson.train_gan(steps, real_images(), np.random.default_rng(2), steps=2, instance_noise=0.1,
+                           show_progress=False, on_steps=lambda done, seconds: calls.append(done))
+    assert run.steps == 2 and not run.interrupted and calls == [2]
     moved, average = get_parameters(model) - start, get_parameters(averaged) - start
     assert np.abs(moved).max() > 0 and np.abs(average).max() > 0
     assert np.abs(average).sum() < np.abs(moved).sum()  # the average lags behind the generator
+
+
+@pytest.mark.parametrize("r1_gamma", [0.0, 1.0])
+def test_steps_per_call_does_not_change_the_training(r1_gamma):
+    """The loop inside the graph runs the same steps as one call per step: same batches, noise and weights."""
+    start = GeneratorMLP(4, 8).initial_population(1, np.random.default_rng(1))[0]
+    trained = []
+    for steps_per_call in (1, 4):
+        keras.utils.set_random_seed(3)
+        model = lesson.make_keras_generator(4, 8)
+        set_parameters(model, start)
+        steps = lesson.gan_trainer(model, lesson.make_discriminator(pack=2), 1e-2, 4, pack=2, r1_gamma=r1_gamma,
+                                   r1_every=3)
+        calls = []
+        lesson.train_gan(steps, real_images(), np.random.default_rng(2), steps=6, instance_noise=0.1, batch_size=4,
+                         show_progress=False, steps_per_call=steps_per_call,
+                         on_steps=lambda done, seconds: calls.append(done))
+        assert calls == ([1, 2, 3, 4, 5, 6] if steps_per_call == 1 else [4, 6])
+        trained.append(get_parameters(model))
+    np.testing.assert_allclose(trained[0], trained[1], atol=1e-5)
+    with pytest.raises(ValueError, match="steps_per_call"):
+        lesson.train_gan(steps, real_images(), np.random.default_rng(2), steps=2, steps_per_call=0, show_progress=False)
