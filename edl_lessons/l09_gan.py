@@ -336,16 +336,18 @@ def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learni
         step_count.assign_add(1)
         return d_loss, g_loss
 
-    @tf.function(input_signature=[tf.TensorSpec((None, None, 28, 28, 1), tf.float32), tf.TensorSpec((None,), tf.float32)])
+    @tf.function(autograph=False, input_signature=[tf.TensorSpec((None, None, 28, 28, 1), tf.float32),
+                                                   tf.TensorSpec((None,), tf.float32)])
     def gan_steps(real_batches, noises):
-        d_loss = g_loss = tf.constant(0.0)
-        for i in tf.range(tf.shape(real_batches)[0]):                   # a loop inside the graph (tf.while_loop)
+        def one_step(i, d_loss, g_loss):
+            real, noise = real_batches[i], noises[i]
             if r1_gamma:
-                d_loss, g_loss = tf.cond(step_count % r1_every == 0,
-                                         lambda: gan_step(real_batches[i], noises[i], with_r1=True),
-                                         lambda: gan_step(real_batches[i], noises[i], with_r1=False))
-            else:
-                d_loss, g_loss = gan_step(real_batches[i], noises[i], with_r1=False)
+                return (i + 1, *tf.cond(step_count % r1_every == 0, lambda: gan_step(real, noise, with_r1=True),
+                                        lambda: gan_step(real, noise, with_r1=False)))
+            return (i + 1, *gan_step(real, noise, with_r1=False))
+
+        _, d_loss, g_loss = tf.while_loop(lambda i, d_loss, g_loss: i < tf.shape(real_batches)[0], one_step,
+                                          (tf.constant(0), tf.constant(0.0), tf.constant(0.0)))  # a loop in the graph
         return d_loss, g_loss
     return gan_steps
 
