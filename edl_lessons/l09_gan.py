@@ -191,11 +191,11 @@ class GASettings:
     tournament_size: int = 3
     crossover: str = "two_point"           # or "uniform"
     crossover_rate: float = 0.5
-    mutation_sigma: float = 0.04           # mutation step at the start of the budget ...
-    mutation_sigma_end: float = 0.01       # ... shrinking geometrically to this at its end
+    mutation_sigma: float = 0.08           # mutation step at the start of the budget ...
+    mutation_sigma_end: float = 0.04       # ... shrinking geometrically to this at its end
     mutation_smoothing: float = 3.0        # blur of the output layer's noise in pixels (0: plain Gaussian)
     diversity_weight: float = 1.0
-    discriminator_learning_rate: float = 1e-4
+    discriminator_learning_rate: float = 2e-4
     real_label: float = 0.9                # one-sided label smoothing of the discriminator's real images
     instance_noise: float = 0.1            # std of the noise on the discriminator's images, fading to 0
     final_samples: int = 512               # samples per agent when the last generation is re-ranked
