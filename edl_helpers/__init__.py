@@ -17,8 +17,7 @@ every notebook         ``course`` (badge and install facts), ``widgets`` (one co
                        offline), ``es_noise`` (06's noise table)
 07–08 hyperparameters  ``driver_data`` and ``driver_synth`` (07's telemetry), ``keras_training`` (train and
 and architectures      score one candidate, cache, budget, process pool), ``executors`` (a toolbox's ``map``:
-                       serial, process pool or Ray, with the same results), ``side_by_side`` (several seeds'
-                       searches sharing each call of the map); 08's genome is in ``edl_lessons``
+                       serial, process pool or Ray, with the same results); 08's genome is in ``edl_lessons``
 09 GAN                 ``gan_generator`` (a NumPy generator whose parameters are a genome), ``gan_metrics``
 =====================  =====================================================================================
 """
@@ -35,7 +34,6 @@ from .quick import is_quick, pick
 from .reproducibility import seed_everything
 from .results import NotebookRun, start_notebook
 from .scoring import population_accuracy, population_log_loss
-from .side_by_side import run_side_by_side
 from .widgets import Controls, parameter_controls, problem_preview
 
 __all__ = [
@@ -43,5 +41,5 @@ __all__ = [
     "REPOSITORY", "colab_install_line", "colab_url", "load_driver_data", "prepare_driver_windows", "make_map", "stop_ray", "ImageData", "load_mnist", "subsample", "Outcome", "Plateau", "progress", "run_each", "stop_on_interrupt", "MLP",
     "LivePlot", "as_probability_function", "draw_predictions", "show_predictions", "PROBLEMS",
     "make_problem", "problem_splits", "split_and_scale", "is_quick", "pick", "seed_everything", "NotebookRun", "start_notebook",
-    "population_accuracy", "population_log_loss", "run_side_by_side", "Controls", "parameter_controls", "problem_preview",
+    "population_accuracy", "population_log_loss", "Controls", "parameter_controls", "problem_preview",
 ]
