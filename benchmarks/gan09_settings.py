@@ -5,7 +5,8 @@ same judge (its classifier trained as in the notebook), the same population, sam
 from the **sweep seeds** (100, 101, 102 by default: none of the notebook's compared runs), with the mutation steps
 and the discriminator's learning rate given on the command line. Prints one line per seed and a summary: FID
 against the *training* images' features (the test images are never touched), classes covered (≥ 5 % of the
-samples each) and the GA's CPU seconds. This is how the notebook's defaults were chosen:
+samples each) and the GA's CPU seconds. It repeats the comparison behind the notebook's defaults (first made with
+a scratch copy of this loop, TensorFlow on one thread, so its numbers can differ a little from these):
 
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py                      # the defaults
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --sigmas 0.04 0.01 --discriminator-lr 1e-4
