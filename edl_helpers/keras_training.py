@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import time
@@ -76,6 +77,7 @@ def fit_and_score(build_model: Callable[[Config], Any], config: Config,
     if validation_batch_size is not None:
         validation_batch_size = check_int("validation_batch_size", validation_batch_size, 1)
     started = time.perf_counter()
+    freeze_long_lived_objects()
     keras.backend.clear_session(free_memory=False)  # garbage is collected at the end of each call
     gradients_before = custom_gradient_names()
     keras.utils.set_random_seed(seed)
@@ -93,6 +95,19 @@ def fit_and_score(build_model: Callable[[Config], Any], config: Config,
     keras.backend.clear_session()
     return TrainingResult(dict(config), float(scores[best]), best + 1, len(scores),
                           time.perf_counter() - started, seed)
+
+
+@functools.cache
+def freeze_long_lived_objects() -> None:
+    """Once per process: collect garbage, then move every object alive now out of the garbage collector's view.
+
+    The collection after each training (``keras.backend.clear_session``) otherwise walks all the objects the
+    imports made (TensorFlow's alone are some 400,000) to free the few thousand the training left behind: about
+    a quarter of a second per training here. Frozen objects are still freed when nothing refers to them; only
+    reference cycles among them would stay, and the collection just before freezing has freed those.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def custom_gradient_names() -> set[str]:
