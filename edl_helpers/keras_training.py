@@ -102,9 +102,10 @@ def freeze_long_lived_objects() -> None:
     """Once per process: collect garbage, then move every object alive now out of the garbage collector's view.
 
     The collection after each training (``keras.backend.clear_session``) otherwise walks all the objects the
-    imports made (TensorFlow's alone are some 400,000) to free the few thousand the training left behind: about
-    a quarter of a second per training here. Frozen objects are still freed when nothing refers to them; only
-    reference cycles among them would stay, and the collection just before freezing has freed those.
+    imports made (some 440,000 after TensorFlow's import) to free the few thousand the training left behind:
+    about a quarter of a second per training here (``benchmarks/gc_freeze.py``). Frozen objects are still freed
+    by reference counting when nothing refers to them; the collector no longer frees reference cycles among
+    them, so the cycles that exist now are collected first. Objects made later are collected as usual.
     """
     gc.collect()
     gc.freeze()
