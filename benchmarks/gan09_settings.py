@@ -1,15 +1,23 @@
-"""Notebook 09's GA settings: one GA run per sweep seed, scored as the notebook scores its generators.
+"""Notebook 09's settings: one run per sweep seed, scored as the notebook scores its generators.
 
 Runs the lesson's ``evolve_generator`` (``edl_lessons.l09_gan``) as notebook 09 sets it up — the same data, the
 same judge (its classifier trained as in the notebook), the same population, samples and budget in generations —
-from the **sweep seeds** (100, 101, 102 by default: none of the notebook's compared runs), with the mutation steps
-and the discriminator's learning rate given on the command line. Prints one line per seed and a summary: FID
-against the *training* images' features (the test images are never touched), classes covered (≥ 5 % of the
-samples each) and the GA's CPU seconds. It repeats the comparison behind the notebook's defaults (first made with
-a scratch copy of this loop, TensorFlow on one thread, so its numbers can differ a little from these):
+from the **sweep seeds** (100, 101, 102 by default: none of the notebook's compared runs), with the mutation steps,
+the discriminator's learning rate and its R1 strength given on the command line. With ``--gradient`` it runs the
+gradient reference instead (``gan_trainer``, as the notebook's ``gradient_run`` sets it up, at the learning rate
+the notebook's sweep chose and the steps its budget gives), with the R1 strength of its discriminator given by
+``--r1-gamma``. Prints one line per seed and a summary: FID against the *training* images' features (the test
+images are never touched), classes covered (≥ 5 % of the samples each) and the run's CPU seconds. It repeats the
+comparisons behind the notebook's defaults (first made with a scratch copy of these loops, TensorFlow on one
+thread, so its numbers can differ a little from these):
 
-    EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py                      # the defaults
+    EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py                      # the GA's defaults
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --sigmas 0.04 0.01 --discriminator-lr 1e-4
+    EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --r1-gamma 0        # the GA without R1
+    EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --gradient --steps 16959  # the reference
+    EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --gradient --steps 16959 --instance-noise 0
+
+(``--steps``: the ``gradient_steps`` that notebook 09 prints under its budget cell.)
 """
 from __future__ import annotations
 
@@ -25,8 +33,24 @@ import numpy as np
 
 import edl_helpers as edl
 from edl_helpers.gan_generator import GeneratorMLP
-from edl_lessons.l09_gan import (GASettings, evolve_generator, make_discriminator, make_judge, measure,
-                                 real_image_spread, train_classifier)
+from edl_helpers.keras_params import get_parameters, set_parameters
+from edl_lessons.l09_gan import (GASettings, evolve_generator, gan_trainer, make_discriminator, make_judge,
+                                 make_keras_generator, measure, real_image_spread, train_classifier, train_gan)
+
+
+def gradient_genome(generator: GeneratorMLP, x_train: np.ndarray, seed: int, learning_rate: float, steps: int,
+                    r1_gamma: float, instance_noise: float) -> np.ndarray:
+    """The notebook's gradient reference from ``seed`` (its ``gradient_run`` at the lesson's other defaults): the
+    averaged generator's genome after ``steps`` steps."""
+    rng = edl.seed_everything(seed)
+    start = generator.initial_population(1, rng)[0]
+    model, averaged = make_keras_generator(16, 64), make_keras_generator(16, 64)
+    set_parameters(model, start)
+    set_parameters(averaged, start)
+    gan_steps = gan_trainer(model, make_discriminator(minibatch_std=True, pack=2), learning_rate, 16, 0.9,
+                            averaged_generator=averaged, averaging=0.999, pack=2, r1_gamma=r1_gamma, r1_every=4)
+    train_gan(gan_steps, x_train, rng, steps, instance_noise, batch_size=16, steps_per_call=50, show_progress=False)
+    return get_parameters(averaged)
 
 
 def main() -> None:
@@ -35,11 +59,22 @@ def main() -> None:
     parser.add_argument("--sigmas", type=float, nargs=2, default=(defaults.mutation_sigma, defaults.mutation_sigma_end),
                         help="mutation_sigma at the start and at the end of the budget")
     parser.add_argument("--discriminator-lr", type=float, default=defaults.discriminator_learning_rate)
+    parser.add_argument("--r1-gamma", type=float, default=None,
+                        help=f"R1 strength of the discriminator (default: the GA's {defaults.r1_gamma:g}, or with "
+                             "--gradient the reference's 1)")
+    parser.add_argument("--instance-noise", type=float, default=defaults.instance_noise,
+                        help="instance noise at the start, fading to 0 (either method)")
+    parser.add_argument("--gradient", action="store_true", help="run the gradient reference instead of the GA")
+    parser.add_argument("--learning-rate", type=float, default=1e-3, help="the gradient reference's (with --gradient)")
+    parser.add_argument("--steps", type=int, help="the gradient reference's steps (required with --gradient)")
     parser.add_argument("--generations", type=int, default=500)
     parser.add_argument("--population", type=int, default=32)
     parser.add_argument("--seeds", type=int, nargs="+", default=(100, 101, 102))
     parser.add_argument("--evaluation-samples", type=int, default=10_000)
     args = parser.parse_args()
+    if args.gradient and not args.steps:
+        parser.error("--gradient needs --steps: the gradient_steps that notebook 09 prints under its budget cell")
+    r1_gamma = args.r1_gamma if args.r1_gamma is not None else (1.0 if args.gradient else defaults.r1_gamma)
 
     data = edl.load_mnist("mnist")
     x_train = data.x_train.astype(np.float32) / 255.0
@@ -49,19 +84,30 @@ def main() -> None:
     _, real_features = judge(x_train[np.random.default_rng(0).permutation(len(x_train))[:10_000]])
     generator = GeneratorMLP(16, 64)
     settings = GASettings(mutation_sigma=args.sigmas[0], mutation_sigma_end=args.sigmas[1],
-                          discriminator_learning_rate=args.discriminator_lr)
+                          discriminator_learning_rate=args.discriminator_lr, r1_gamma=r1_gamma,
+                          instance_noise=args.instance_noise)
     spread = real_image_spread(x_train[:1000])
-    print(f"{data.name}: sigma {args.sigmas[0]} -> {args.sigmas[1]}, discriminator learning rate "
-          f"{args.discriminator_lr:g}, population {args.population}, {args.generations} generations")
+    if args.gradient:
+        print(f"{data.name}: gradient reference, learning rate {args.learning_rate:g}, {args.steps} steps, "
+              f"R1 gamma {r1_gamma:g}, instance noise {args.instance_noise:g}")
+    else:
+        print(f"{data.name}: GA, sigma {args.sigmas[0]} -> {args.sigmas[1]}, discriminator learning rate "
+              f"{args.discriminator_lr:g}, R1 gamma {r1_gamma:g}, instance noise {args.instance_noise:g}, "
+              f"population {args.population}, {args.generations} generations")
     fids, classes = [], []
     for seed in args.seeds:
-        rng = edl.seed_everything(seed)
         started = time.process_time()
-        run = evolve_generator(generator, make_discriminator(), generator.initial_population(args.population, rng),
-                               x_train, rng, settings, spread, generations=args.generations, show_progress=False)
+        if args.gradient:
+            genome = gradient_genome(generator, x_train, seed, args.learning_rate, args.steps, r1_gamma,
+                                     args.instance_noise)
+        else:
+            rng = edl.seed_everything(seed)
+            genome = evolve_generator(generator, make_discriminator(), generator.initial_population(args.population, rng),
+                                      x_train, rng, settings, spread, generations=args.generations,
+                                      show_progress=False).best_genome
         cpu = time.process_time() - started
         z = np.random.default_rng(seed + 1).standard_normal((args.evaluation_samples, 16)).astype(np.float32)
-        scores = measure(generator.forward(run.best_genome, z), judge, real_features)
+        scores = measure(generator.forward(genome, z), judge, real_features)
         fids.append(scores["fid"])
         classes.append(scores["classes_covered"])
         print(f"seed {seed}: FID {scores['fid']:.1f}, classes >= 5 %: {scores['classes_covered']}, "

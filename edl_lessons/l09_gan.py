@@ -128,15 +128,32 @@ def with_noise(images, noise):
     return images + noise * tf.random.normal(tf.shape(images))
 
 
-def discriminator_trainer(discriminator: keras.Model, optimizer: keras.optimizers.Optimizer, real_label: float = 1.0):
+def logits_and_slope(discriminator: keras.Model, real_inputs):
+    """The logits of ``real_inputs`` and the R1 penalty's measure of the slope: the squared norm of each logit's
+    gradient with respect to its input, averaged over the inputs (Mescheder et al., 2018)."""
+    with tf.GradientTape() as input_tape:
+        input_tape.watch(real_inputs)
+        logits = discriminator(real_inputs, training=True)
+        total = tf.reduce_sum(logits)                                    # inside the tape, or no gradient
+    slope = input_tape.gradient(total, real_inputs)
+    return logits, tf.reduce_mean(tf.reduce_sum(tf.square(slope), axis=[1, 2, 3]))
+
+
+def discriminator_trainer(discriminator: keras.Model, optimizer: keras.optimizers.Optimizer, real_label: float = 1.0,
+                          r1_gamma: float = 0.0):
     """A compiled step ``step(real, fake, noise)``: one Adam update of ``discriminator`` on a real and a fake
-    batch, both with instance noise of standard deviation ``noise``; returns loss, accuracy."""
+    batch, both with instance noise of standard deviation ``noise``; returns loss, accuracy. With ``r1_gamma`` > 0
+    the loss adds the R1 penalty ``r1_gamma / 2 * |d logit / d real input|^2`` (``logits_and_slope``)."""
     @tf.function
     def step(real, fake, noise):
         with tf.GradientTape() as tape:
-            real_logits = discriminator(with_noise(real, noise), training=True)
+            real_inputs = with_noise(real, noise)
+            if r1_gamma:
+                real_logits, slope = logits_and_slope(discriminator, real_inputs)
+            else:
+                real_logits, slope = discriminator(real_inputs, training=True), 0.0
             fake_logits = discriminator(with_noise(fake, noise), training=True)
-            loss = discriminator_loss(real_logits, fake_logits, real_label)
+            loss = discriminator_loss(real_logits, fake_logits, real_label) + 0.5 * r1_gamma * slope
         gradients = tape.gradient(loss, discriminator.trainable_variables)
         optimizer.apply_gradients(zip(gradients, discriminator.trainable_variables))
         accuracy = 0.5 * (tf.reduce_mean(tf.cast(real_logits > 0, tf.float32))
@@ -196,6 +213,7 @@ class GASettings:
     mutation_smoothing: float = 3.0        # blur of the output layer's noise in pixels (0: plain Gaussian)
     diversity_weight: float = 1.0
     discriminator_learning_rate: float = 2e-4
+    r1_gamma: float = 30.0                 # R1 penalty of the discriminator (0: none)
     real_label: float = 0.9                # one-sided label smoothing of the discriminator's real images
     instance_noise: float = 0.1            # std of the noise on the discriminator's images, fading to 0
     final_samples: int = 512               # samples per agent when the last generation is re-ranked
@@ -225,7 +243,8 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
     """
     generations = check_int("generations", generations, 1)
     train_discriminator = discriminator_trainer(
-        discriminator, keras.optimizers.Adam(settings.discriminator_learning_rate, beta_1=0.5), settings.real_label)
+        discriminator, keras.optimizers.Adam(settings.discriminator_learning_rate, beta_1=0.5), settings.real_label,
+        settings.r1_gamma)
 
     @tf.function(reduce_retracing=True)
     def ga_logits(images, noise):
@@ -317,15 +336,14 @@ def gan_trainer(generator_model: keras.Model, discriminator: keras.Model, learni
         with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
             fake = generator_model(z, training=True)
             real_packs = pack_images(with_noise(real, noise), pack)
-            with tf.GradientTape() as input_tape:
-                input_tape.watch(real_packs)
+            if with_r1:
+                real_logits, slope = logits_and_slope(discriminator, real_packs)
+            else:
                 real_logits = discriminator(real_packs, training=True)
-                real_sum = tf.reduce_sum(real_logits)                      # inside the tape, or no gradient
             fake_logits = discriminator(pack_images(with_noise(fake, noise), pack), training=True)
             d_loss = discriminator_loss(real_logits, fake_logits, real_label)
             if with_r1:
-                r1 = tf.reduce_mean(tf.reduce_sum(tf.square(input_tape.gradient(real_sum, real_packs)), axis=[1, 2, 3]))
-                d_loss += 0.5 * r1_gamma * r1_every * r1
+                d_loss += 0.5 * r1_gamma * r1_every * slope
             g_loss = tf.reduce_mean(tf.nn.softplus(-fake_logits))        # -log D(G(z)), non-saturating
         d_gradients = discriminator_tape.gradient(d_loss, discriminator.trainable_variables)
         g_gradients = generator_tape.gradient(g_loss, generator_model.trainable_variables)
