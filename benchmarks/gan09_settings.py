@@ -3,9 +3,10 @@
 Runs the lesson's ``evolve_generator`` (``edl_lessons.l09_gan``) as notebook 09 sets it up — the same data, the
 same judge (its classifier trained as in the notebook), the same population, samples and budget in generations —
 from the **sweep seeds** (100, 101, 102 by default: none of the notebook's compared runs), with the mutation steps,
-the discriminator's learning rate and its R1 strength given on the command line. With ``--gradient`` it runs the
-gradient reference instead (``gan_trainer``, as the notebook's ``gradient_run`` sets it up, at the learning rate
-the notebook's sweep chose and the steps its budget gives), with the R1 strength of its discriminator given by
+the samples per agent, the discriminator's learning rate, its R1 strength and how often it learns given on the
+command line. With ``--gradient`` it runs the
+gradient reference instead (the lesson's ``train_reference`` at its defaults, the notebook's: the learning rate
+its sweep chose and the steps its budget gives), with the R1 strength of its discriminator given by
 ``--r1-gamma``. Prints one line per seed and a summary: FID against the *training* images' features (the test
 images are never touched), classes covered (≥ 5 % of the samples each) and the run's CPU seconds. It repeats the
 comparisons behind the notebook's defaults (first made with a scratch copy of these loops, TensorFlow on one
@@ -14,6 +15,7 @@ thread, so its numbers can differ a little from these):
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py                      # the GA's defaults
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --sigmas 0.04 0.01 --discriminator-lr 1e-4
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --r1-gamma 0        # the GA without R1
+    EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --samples 64 --discriminator-every 1 --generations 500
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --gradient --steps 16959  # the reference
     EDL_DATA_DIR=../shared/data/mnist-t10k python benchmarks/gan09_settings.py --gradient --steps 16959 --instance-noise 0
 
@@ -33,24 +35,8 @@ import numpy as np
 
 import edl_helpers as edl
 from edl_helpers.gan_generator import GeneratorMLP
-from edl_helpers.keras_params import get_parameters, set_parameters
-from edl_lessons.l09_gan import (GASettings, evolve_generator, gan_trainer, make_discriminator, make_judge,
-                                 make_keras_generator, measure, real_image_spread, train_classifier, train_gan)
-
-
-def gradient_genome(generator: GeneratorMLP, x_train: np.ndarray, seed: int, learning_rate: float, steps: int,
-                    r1_gamma: float, instance_noise: float) -> np.ndarray:
-    """The notebook's gradient reference from ``seed`` (its ``gradient_run`` at the lesson's other defaults): the
-    averaged generator's genome after ``steps`` steps."""
-    rng = edl.seed_everything(seed)
-    start = generator.initial_population(1, rng)[0]
-    model, averaged = make_keras_generator(16, 64), make_keras_generator(16, 64)
-    set_parameters(model, start)
-    set_parameters(averaged, start)
-    gan_steps = gan_trainer(model, make_discriminator(minibatch_std=True, pack=2), learning_rate, 16, 0.9,
-                            averaged_generator=averaged, averaging=0.999, pack=2, r1_gamma=r1_gamma, r1_every=4)
-    train_gan(gan_steps, x_train, rng, steps, instance_noise, batch_size=16, steps_per_call=50, show_progress=False)
-    return get_parameters(averaged)
+from edl_lessons.l09_gan import (GASettings, ReferenceSettings, evolve_generator, make_discriminator, make_judge,
+                                 measure, real_image_spread, train_classifier, train_reference)
 
 
 def main() -> None:
@@ -59,6 +45,8 @@ def main() -> None:
     parser.add_argument("--sigmas", type=float, nargs=2, default=(defaults.mutation_sigma, defaults.mutation_sigma_end),
                         help="mutation_sigma at the start and at the end of the budget")
     parser.add_argument("--discriminator-lr", type=float, default=defaults.discriminator_learning_rate)
+    parser.add_argument("--discriminator-every", type=int, default=defaults.discriminator_every,
+                        help="generations per step of the GA's discriminator")
     parser.add_argument("--r1-gamma", type=float, default=None,
                         help=f"R1 strength of the discriminator (default: the GA's {defaults.r1_gamma:g}, or with "
                              "--gradient the reference's 1)")
@@ -67,7 +55,8 @@ def main() -> None:
     parser.add_argument("--gradient", action="store_true", help="run the gradient reference instead of the GA")
     parser.add_argument("--learning-rate", type=float, default=1e-3, help="the gradient reference's (with --gradient)")
     parser.add_argument("--steps", type=int, help="the gradient reference's steps (required with --gradient)")
-    parser.add_argument("--generations", type=int, default=500)
+    parser.add_argument("--generations", type=int, default=1000)
+    parser.add_argument("--samples", type=int, default=defaults.samples_per_agent, help="samples per agent")
     parser.add_argument("--population", type=int, default=32)
     parser.add_argument("--seeds", type=int, nargs="+", default=(100, 101, 102))
     parser.add_argument("--evaluation-samples", type=int, default=10_000)
@@ -84,22 +73,25 @@ def main() -> None:
     _, real_features = judge(x_train[np.random.default_rng(0).permutation(len(x_train))[:10_000]])
     generator = GeneratorMLP(16, 64)
     settings = GASettings(mutation_sigma=args.sigmas[0], mutation_sigma_end=args.sigmas[1],
-                          discriminator_learning_rate=args.discriminator_lr, r1_gamma=r1_gamma,
-                          instance_noise=args.instance_noise)
+                          discriminator_learning_rate=args.discriminator_lr,
+                          discriminator_every=args.discriminator_every, r1_gamma=r1_gamma,
+                          instance_noise=args.instance_noise, samples_per_agent=args.samples)
+    reference = ReferenceSettings(learning_rate=args.learning_rate, r1_gamma=r1_gamma,
+                                  instance_noise=args.instance_noise)
     spread = real_image_spread(x_train[:1000])
     if args.gradient:
         print(f"{data.name}: gradient reference, learning rate {args.learning_rate:g}, {args.steps} steps, "
               f"R1 gamma {r1_gamma:g}, instance noise {args.instance_noise:g}")
     else:
         print(f"{data.name}: GA, sigma {args.sigmas[0]} -> {args.sigmas[1]}, discriminator learning rate "
-              f"{args.discriminator_lr:g}, R1 gamma {r1_gamma:g}, instance noise {args.instance_noise:g}, "
-              f"population {args.population}, {args.generations} generations")
+              f"{args.discriminator_lr:g} (a step every {args.discriminator_every} generations), R1 gamma "
+              f"{r1_gamma:g}, instance noise {args.instance_noise:g}, population {args.population} x {args.samples} "
+              f"samples, {args.generations} generations")
     fids, classes = [], []
     for seed in args.seeds:
         started = time.process_time()
         if args.gradient:
-            genome = gradient_genome(generator, x_train, seed, args.learning_rate, args.steps, r1_gamma,
-                                     args.instance_noise)
+            genome, _ = train_reference(generator, x_train, seed, args.steps, reference, show_progress=False)
         else:
             rng = edl.seed_everything(seed)
             genome = evolve_generator(generator, make_discriminator(), generator.initial_population(args.population, rng),

@@ -144,7 +144,7 @@ def discriminator_trainer(discriminator: keras.Model, optimizer: keras.optimizer
     """A compiled step ``step(real, fake, noise)``: one Adam update of ``discriminator`` on a real and a fake
     batch, both with instance noise of standard deviation ``noise``; returns loss, accuracy. With ``r1_gamma`` > 0
     the loss adds the R1 penalty ``r1_gamma / 2 * |d logit / d real input|^2`` (``logits_and_slope``)."""
-    @tf.function
+    @tf.function(autograph=False)  # plain TensorFlow ops, no Python control flow over tensors to convert
     def step(real, fake, noise):
         with tf.GradientTape() as tape:
             real_inputs = with_noise(real, noise)
@@ -203,7 +203,7 @@ from edl_helpers.validation import check_int
 class GASettings:
     """How the GA evolves generators (the parameters cell's names; the defaults are the lesson's)."""
 
-    samples_per_agent: int = 64            # the shared latent batch every agent is judged on
+    samples_per_agent: int = 32            # the shared latent batch every agent is judged on
     elite_count: int = 2
     tournament_size: int = 3
     crossover: str = "two_point"           # or "uniform"
@@ -213,6 +213,7 @@ class GASettings:
     mutation_smoothing: float = 3.0        # blur of the output layer's noise in pixels (0: plain Gaussian)
     diversity_weight: float = 1.0
     discriminator_learning_rate: float = 2e-4
+    discriminator_every: int = 2           # the discriminator learns once every this many generations
     r1_gamma: float = 30.0                 # R1 penalty of the discriminator (0: none)
     real_label: float = 0.9                # one-sided label smoothing of the discriminator's real images
     instance_noise: float = 0.1            # std of the noise on the discriminator's images, fading to 0
@@ -227,14 +228,15 @@ class GARun:
     generation0_genome: np.ndarray         # the best agent of generation 0
     generations: int
     seconds: float                         # the GA's own work (the monitoring is not timed)
-    history: dict[str, list[float]]        # per generation: fitness, realness, diversity, D accuracy
+    history: dict[str, list[float]]        # per generation: fitness, realness, diversity, D accuracy (its last step)
     interrupted: bool = False              # True when Stop (■) cut the run short
 
 
 def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, population: np.ndarray,
                      real_images: np.ndarray, rng: np.random.Generator, settings: GASettings, real_spread: float,
                      generations: int, on_generation=None, show_progress: bool = True) -> GARun:
-    """Evolve ``population`` (genomes of ``generator``) against ``discriminator``, which learns alongside.
+    """Evolve ``population`` (genomes of ``generator``) against ``discriminator``, which learns alongside: one
+    step every ``settings.discriminator_every`` generations, on 64 real images and 64 of that generation's fakes.
 
     Runs for ``generations`` generations (the mutation step and the instance noise shrink over them), or until
     Stop (■). ``on_generation(generation, best_genome, seconds)`` is called after every generation, outside the
@@ -242,11 +244,12 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
     ``settings.final_samples`` samples per agent with the final discriminator (without noise).
     """
     generations = check_int("generations", generations, 1)
+    check_int("discriminator_every", settings.discriminator_every, 1)
     train_discriminator = discriminator_trainer(
         discriminator, keras.optimizers.Adam(settings.discriminator_learning_rate, beta_1=0.5), settings.real_label,
         settings.r1_gamma)
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(reduce_retracing=True, autograph=False)
     def ga_logits(images, noise):
         return discriminator(with_noise(images, noise), training=False)
 
@@ -269,10 +272,10 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
             best_genome = population[order[0]].copy()
             if generation == 0:
                 generation0_genome = best_genome.copy()
-            # the discriminator learns from real images vs this generation's fakes
-            real_batch = real_images[rng.integers(0, len(real_images), 64)][..., None]
-            fake_batch = fakes.reshape(-1, 28, 28)[rng.integers(0, fakes.shape[0] * fakes.shape[1], 64)][..., None]
-            _, d_accuracy = train_discriminator(real_batch, fake_batch, noise)
+            if generation % settings.discriminator_every == 0:  # it learns from real images vs this generation's fakes
+                real_batch = real_images[rng.integers(0, len(real_images), 64)][..., None]
+                fake_batch = fakes.reshape(-1, 28, 28)[rng.integers(0, fakes.shape[0] * fakes.shape[1], 64)][..., None]
+                _, d_accuracy = train_discriminator(real_batch, fake_batch, noise)
             # next generation: elites, then tournament selection, crossover, mutation
             children = []
             while len(children) < size - elites:
@@ -301,6 +304,9 @@ def evolve_generator(generator: GeneratorMLP, discriminator: keras.Model, popula
 
 
 # ---- notebooks/09_ga_gan.ipynb, cell 30 ----
+from edl_helpers.keras_params import get_parameters, set_parameters
+
+
 def make_keras_generator(latent_size: int, hidden_size: int) -> keras.Model:
     """``GeneratorMLP``'s Keras twin: the same layers, and the same flat weight layout (``keras_params``)."""
     return keras.Sequential([keras.Input(shape=(latent_size,)),
@@ -401,6 +407,43 @@ def train_gan(gan_steps, real_images: np.ndarray, rng: np.random.Generator, step
             if on_steps:
                 on_steps(done, seconds)
     return GANRun(done, seconds, stop.interrupted)
+
+
+@dataclass
+class ReferenceSettings:
+    """How the gradient reference trains (in brackets: the parameters cell's names; the defaults are the lesson's)."""
+
+    learning_rate: float = 1e-3            # the notebook's sweep chooses it from learning_rate_sweep
+    batch_size: int = 16                   # (gradient_batch)
+    pack: int = 2                          # (gradient_pack) its discriminator judges packs of this many images
+    r1_gamma: float = 1.0                  # lazy R1 ...
+    r1_every: int = 4                      # ... on every r1_every-th step
+    averaging: float = 0.999               # (generator_averaging) decay of the generator's weight average
+    real_label: float = 0.9
+    instance_noise: float = 0.1            # at the start, fading to 0 over the steps
+    steps_per_call: int = 50               # steps per call of the compiled loop
+
+
+def train_reference(generator: GeneratorMLP, real_images: np.ndarray, seed: int, steps: int,
+                    settings: ReferenceSettings, on_steps=None, show_progress: bool = True) -> tuple[np.ndarray, GANRun]:
+    """The gradient reference from ``seed``: the Keras twin of a fresh ``generator`` genome, its weight average, and a
+    fresh discriminator with the minibatch standard deviation channel that judges packs of ``settings.pack``
+    images, trained for ``steps`` steps (``gan_trainer``, ``train_gan``). Returns the averaged generator's genome
+    and the ``GANRun``; ``on_steps(steps_done, averaged_model)`` is called after every call of the compiled loop."""
+    rng = edl.seed_everything(seed)
+    start = generator.initial_population(1, rng)[0]
+    model = make_keras_generator(generator.latent_size, generator.hidden_size)
+    averaged = make_keras_generator(generator.latent_size, generator.hidden_size)
+    set_parameters(model, start)
+    set_parameters(averaged, start)
+    gan_steps = gan_trainer(model, make_discriminator(minibatch_std=True, pack=settings.pack), settings.learning_rate,
+                            generator.latent_size, settings.real_label, averaged_generator=averaged,
+                            averaging=settings.averaging, pack=settings.pack, r1_gamma=settings.r1_gamma,
+                            r1_every=settings.r1_every)
+    run = train_gan(gan_steps, real_images, rng, steps, settings.instance_noise, batch_size=settings.batch_size,
+                    steps_per_call=settings.steps_per_call, show_progress=show_progress,
+                    on_steps=(lambda steps_done, seconds: on_steps(steps_done, averaged)) if on_steps else None)
+    return get_parameters(averaged), run
 
 
 def multiply_adds(model: keras.Model) -> int:

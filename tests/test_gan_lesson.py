@@ -91,6 +91,24 @@ def test_short_ga_run_counts_generations_and_rejects_no_budget():
                                 rng, settings, 1.0, generations=0)
 
 
+def test_discriminator_learns_once_every_discriminator_every_generations():
+    """Three generations with a step every 5 train the discriminator once, as one generation with a step every
+    generation does (same seed, same first batch); 0 is refused."""
+    generator, images = GeneratorMLP(4, 8), real_images()
+    trained = []
+    for generations, every in [(1, 1), (3, 5)]:
+        keras.utils.set_random_seed(3)
+        discriminator, rng = lesson.make_discriminator(), np.random.default_rng(0)
+        settings = lesson.GASettings(samples_per_agent=8, final_samples=8, discriminator_every=every)
+        lesson.evolve_generator(generator, discriminator, generator.initial_population(6, rng), images, rng,
+                                settings, 1.0, generations=generations, show_progress=False)
+        trained.append(np.concatenate([w.ravel() for w in discriminator.get_weights()]))
+    np.testing.assert_allclose(trained[0], trained[1], atol=1e-6)
+    with pytest.raises(ValueError, match="discriminator_every"):
+        lesson.evolve_generator(generator, lesson.make_discriminator(), generator.initial_population(6, rng), images,
+                                rng, lesson.GASettings(discriminator_every=0), 1.0, generations=1)
+
+
 def test_gan_step_moves_the_weight_average_towards_the_generator():
     model, averaged = lesson.make_keras_generator(4, 8), lesson.make_keras_generator(4, 8)
     start = GeneratorMLP(4, 8).initial_population(1, np.random.default_rng(1))[0]
@@ -127,3 +145,19 @@ def test_steps_per_call_does_not_change_the_training(r1_gamma):
     np.testing.assert_allclose(trained[0], trained[1], atol=1e-5)
     with pytest.raises(ValueError, match="steps_per_call"):
         lesson.train_gan(steps, real_images(), np.random.default_rng(2), steps=2, steps_per_call=0, show_progress=False)
+
+
+def test_train_reference_is_reproducible_and_returns_the_weight_average():
+    """The reference from one seed: the same genome twice, another from another seed; the average is scored."""
+    generator = GeneratorMLP(4, 8)
+    settings = lesson.ReferenceSettings(learning_rate=1e-2, batch_size=4, steps_per_call=2)
+    calls = []
+    genome, run = lesson.train_reference(generator, real_images(), 5, 4, settings, show_progress=False,
+                                         on_steps=lambda done, averaged: calls.append((done, get_parameters(averaged))))
+    again, _ = lesson.train_reference(generator, real_images(), 5, 4, settings, show_progress=False)
+    other, _ = lesson.train_reference(generator, real_images(), 6, 4, settings, show_progress=False)
+    assert run.steps == 4 and not run.interrupted and [done for done, _ in calls] == [2, 4]
+    assert genome.shape == (generator.n_parameters,)
+    np.testing.assert_allclose(genome, calls[-1][1])          # the averaged generator is the one returned
+    np.testing.assert_allclose(genome, again, atol=1e-6)
+    assert np.abs(genome - other).max() > 1e-3
