@@ -40,7 +40,7 @@ from edl_lessons.l09_gan import (GASettings, ReferenceSettings, evolve_generator
 
 
 def main() -> None:
-    defaults = GASettings()
+    defaults, reference_defaults = GASettings(), ReferenceSettings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sigmas", type=float, nargs=2, default=(defaults.mutation_sigma, defaults.mutation_sigma_end),
                         help="mutation_sigma at the start and at the end of the budget")
@@ -49,11 +49,12 @@ def main() -> None:
                         help="generations per step of the GA's discriminator")
     parser.add_argument("--r1-gamma", type=float, default=None,
                         help=f"R1 strength of the discriminator (default: the GA's {defaults.r1_gamma:g}, or with "
-                             "--gradient the reference's 1)")
+                             f"--gradient the reference's {reference_defaults.r1_gamma:g})")
     parser.add_argument("--instance-noise", type=float, default=defaults.instance_noise,
                         help="instance noise at the start, fading to 0 (either method)")
     parser.add_argument("--gradient", action="store_true", help="run the gradient reference instead of the GA")
-    parser.add_argument("--learning-rate", type=float, default=1e-3, help="the gradient reference's (with --gradient)")
+    parser.add_argument("--learning-rate", type=float, default=reference_defaults.learning_rate,
+                        help="the gradient reference's (with --gradient)")
     parser.add_argument("--steps", type=int, help="the gradient reference's steps (required with --gradient)")
     parser.add_argument("--generations", type=int, default=1000)
     parser.add_argument("--samples", type=int, default=defaults.samples_per_agent, help="samples per agent")
@@ -63,7 +64,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.gradient and not args.steps:
         parser.error("--gradient needs --steps: the gradient_steps that notebook 09 prints under its budget cell")
-    r1_gamma = args.r1_gamma if args.r1_gamma is not None else (1.0 if args.gradient else defaults.r1_gamma)
+    r1_gamma = args.r1_gamma if args.r1_gamma is not None else (
+        reference_defaults.r1_gamma if args.gradient else defaults.r1_gamma)
 
     data = edl.load_mnist("mnist")
     x_train = data.x_train.astype(np.float32) / 255.0
